@@ -1,0 +1,10 @@
+/**
+ * The zenrelay protocol: the single definition of every envelope on the bus.
+ * The bot, the SDK, the CLI and the generated JSON Schema all come from here.
+ */
+export * from './envelope';
+export * from './inbound';
+export * from './outbound';
+export * from './errors';
+export * from './names';
+export * from './targets';

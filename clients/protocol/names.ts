@@ -1,0 +1,38 @@
+/**
+ * Every Redis channel and key the bot and its clients share. With an empty
+ * namespace the names are exactly ZenIRCBot's (`in`, `out`, `zenircbot:nick`);
+ * with namespace `net1` every name gets the prefix `net1:`, so several bots can
+ * share one Redis.
+ */
+export interface BusNames {
+  /** Pub/sub channel the bot publishes IRC events on. */
+  in: string;
+  /** Pub/sub channel the bot takes commands from. */
+  out: string;
+  /** Pub/sub channel the bot reports rejected `out` payloads on. */
+  errors: string;
+  /** String key holding the bot's current nick. */
+  nickKey: string;
+  /** Prefix of the service registry keys (`<prefix><service name>`). */
+  servicePrefix: string;
+}
+
+const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function isValidNamespace(namespace: string): boolean {
+  return namespace === '' || NAMESPACE.test(namespace);
+}
+
+export function busNames(namespace = ''): BusNames {
+  if (!isValidNamespace(namespace)) {
+    throw new Error(`namespace ${JSON.stringify(namespace)} must be letters, digits, '_', '.', '-' (at most 64)`);
+  }
+  const p = namespace === '' ? '' : `${namespace}:`;
+  return {
+    in: `${p}in`,
+    out: `${p}out`,
+    errors: `${p}zenrelay:errors`,
+    nickKey: `${p}zenircbot:nick`,
+    servicePrefix: `${p}zenrelay:service:`,
+  };
+}

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { envelopeSchema, PROTOCOL_VERSION } from './envelope';
+import { targetProblem } from './targets';
+
+/**
+ * Commands any program may publish on `out` for the bot to carry out on IRC.
+ * ZenIRCBot's `privmsg`, `privmsg_action` and `raw` keep their exact shape.
+ */
+
+const recipients = z
+  .union([z.string(), z.array(z.string()).min(1).max(32)])
+  .describe('A nick, a channel, or an array of them (at most 32)');
+
+const sayData = z.looseObject({
+  to: recipients,
+  message: z.string().describe('Text; newlines split it into several lines, long lines are split at word boundaries'),
+  id: z.string().max(128).optional().describe('Optional id chosen by the sender, echoed in error events'),
+});
+
+export const privmsgCommand = envelopeSchema('privmsg', sayData).describe('Say `message` to `to`.');
+export const privmsgActionCommand = envelopeSchema('privmsg_action', sayData).describe(
+  'Do `message` as a /me action in `to`.',
+);
+export const noticeCommand = envelopeSchema('notice', sayData).describe('Send `message` to `to` as a NOTICE.');
+
+/**
+ * A raw IRC line. ZenIRCBot's code read `command` at the top level; its docs
+ * put it inside `data`. Both are accepted; the bot only sends commands on its
+ * allow list (`ZEN_RAW_ALLOW`).
+ */
+export const rawCommand = z
+  .looseObject({
+    version: z.literal(PROTOCOL_VERSION),
+    type: z.literal('raw'),
+    command: z.string().optional().describe('The IRC line, e.g. `JOIN #chan` (ZenIRCBot API form)'),
+    data: z
+      .looseObject({ command: z.string().optional().describe('The IRC line (ZenIRCBot docs form)') })
+      .optional(),
+  })
+  .describe('Send one raw IRC line whose command is on the allow list.');
+
+export const outboundCommandSchemas = {
+  privmsg: privmsgCommand,
+  privmsg_action: privmsgActionCommand,
+  notice: noticeCommand,
+  raw: rawCommand,
+} as const;
+
+export type OutboundType = keyof typeof outboundCommandSchemas;
+export const OUTBOUND_TYPES = Object.keys(outboundCommandSchemas) as OutboundType[];
+export type SayType = Exclude<OutboundType, 'raw'>;
+export type SayEnvelope = z.infer<typeof privmsgCommand>;
+
+/** A valid `out` command, normalized: one list of targets, the raw line in one place. */
+export type OutboundCommand =
+  | { kind: 'say'; type: SayType; targets: string[]; message: string; id?: string }
+  | { kind: 'raw'; line: string };
+
+export type RejectionCode =
+  | 'too_large'
+  | 'binary'
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'unsupported_version'
+  | 'unknown_type'
+  | 'invalid_field'
+  | 'bad_target'
+  | 'empty_message'
+  | 'bad_raw'
+  | 'raw_not_allowed'
+  | 'queue_full';
+
+export interface Rejection {
+  code: RejectionCode;
+  reason: string;
+  /** The sender's `data.id`, when the envelope got far enough to have one. */
+  id?: string;
+}
+
+export type ParseResult = { ok: true; command: OutboundCommand } | { ok: false; rejection: Rejection };
+
+export interface ParseLimits {
+  /** Largest accepted payload, in bytes. */
+  maxBytes: number;
+}
+
+export const DEFAULT_MAX_PAYLOAD_BYTES = 16384;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function reject(code: RejectionCode, reason: string, id?: string): ParseResult {
+  return { ok: false, rejection: id === undefined ? { code, reason } : { code, reason, id } };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(envelope)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * Turns one payload received on `out` into a command, or says exactly why it
+ * cannot be carried out. Never throws.
+ */
+export function parseOutbound(payload: Buffer | string, limits: ParseLimits = { maxBytes: DEFAULT_MAX_PAYLOAD_BYTES }): ParseResult {
+  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  if (size > limits.maxBytes) {
+    return reject('too_large', `payload is ${size} bytes, the limit is ${limits.maxBytes}`);
+  }
+  let text: string;
+  if (typeof payload === 'string') {
+    text = payload;
+  } else {
+    try {
+      text = strictUtf8.decode(payload);
+    } catch {
+      return reject('binary', 'payload is not valid UTF-8 text');
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return reject('invalid_json', `payload is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return reject('not_an_object', 'payload must be a JSON object {"version":1,"type":…,"data":{…}}');
+  }
+  const record = value as Record<string, unknown>;
+  const data = record.data;
+  const id =
+    typeof data === 'object' && data !== null && typeof (data as Record<string, unknown>).id === 'string'
+      ? ((data as Record<string, unknown>).id as string)
+      : undefined;
+  if (record.version !== PROTOCOL_VERSION) {
+    return reject('unsupported_version', `version ${JSON.stringify(record.version)} is not supported; use 1`, id);
+  }
+  const type = record.type;
+  if (typeof type !== 'string' || !(type in outboundCommandSchemas)) {
+    return reject(
+      'unknown_type',
+      `type ${JSON.stringify(type)} is not one the bot accepts (${OUTBOUND_TYPES.join(', ')})`,
+      id,
+    );
+  }
+  if (type === 'raw') return parseRaw(record);
+  return parseSay(type as SayType, record, id);
+}
+
+function parseSay(type: SayType, record: Record<string, unknown>, id: string | undefined): ParseResult {
+  const parsed = outboundCommandSchemas[type].safeParse(record);
+  if (!parsed.success) return reject('invalid_field', describeIssues(parsed.error), id);
+  const { to, message } = parsed.data.data;
+  const targets = [...new Set(typeof to === 'string' ? [to] : to)];
+  for (const target of targets) {
+    const problem = targetProblem(target);
+    if (problem) return reject('bad_target', problem, id);
+  }
+  if (!/[^\r\n\x00]/.test(message)) return reject('empty_message', 'message has no text to send', id);
+  const command: OutboundCommand = { kind: 'say', type, targets, message };
+  if (id !== undefined) command.id = id;
+  return { ok: true, command };
+}
+
+function parseRaw(record: Record<string, unknown>): ParseResult {
+  const parsed = rawCommand.safeParse(record);
+  if (!parsed.success) return reject('invalid_field', describeIssues(parsed.error));
+  const line = parsed.data.command ?? parsed.data.data?.command;
+  if (line === undefined) {
+    return reject('invalid_field', 'raw needs a "command" string, at the top level or in data');
+  }
+  if (/[\r\n\x00]/.test(line)) return reject('bad_raw', 'raw command contains CR, LF or NUL');
+  if (line.trim() === '') return reject('bad_raw', 'raw command is empty');
+  return { ok: true, command: { kind: 'raw', line: line.trim() } };
+}
