@@ -1,0 +1,108 @@
+import { isChannelName, isNick, isValidNamespace } from '../clients/protocol';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../clients/protocol';
+import { ConfigError } from './errors/ConfigError';
+import {
+  bool,
+  decimal,
+  Env,
+  integer,
+  listOf,
+  oneOf,
+  optionalText,
+  read,
+  redisUrl,
+  Setting,
+  text,
+} from './settings';
+
+/**
+ * Every setting of the bot, its environment variable and its default, in one
+ * place. The README's configuration table lists exactly these (a test checks).
+ */
+
+function setting<T>(variable: string, def: string | undefined, description: string, parse: Setting<T>['parse']): Setting<T> {
+  return { variable, default: def, description, parse };
+}
+
+const IRC_COMMAND = /^[A-Za-z]+$/;
+
+export const busSettings = {
+  redisUrl: setting('REDIS_URL', 'redis://127.0.0.1:6379', 'Redis to use; `rediss://` for TLS', redisUrl),
+  namespace: setting('ZEN_NAMESPACE', '', 'Prefix for every channel and key (`net1` → `net1:in`, `net1:out`); empty = ZenIRCBot names', (raw, variable) => {
+    if (!isValidNamespace(raw)) throw new ConfigError(variable, 'must be letters, digits, `_`, `.` or `-` (at most 64)');
+    return raw;
+  }),
+};
+
+export const botSettings = {
+  ...busSettings,
+  ircHost: setting('IRC_HOST', undefined, 'IRC server host name (required)', text),
+  ircPort: setting('IRC_PORT', '6667', 'IRC server port', integer(1, 65535)),
+  ircTls: setting('IRC_TLS', 'false', 'Connect with TLS', bool),
+  ircTlsVerify: setting('IRC_TLS_VERIFY', 'true', "Check the server's TLS certificate", bool),
+  ircNick: setting('IRC_NICK', 'zenrelay', "The bot's nick; when taken, the bot uses `<nick>_` and takes it back once free", (raw, variable) => {
+    if (!isNick(raw) || raw.length > 30) throw new ConfigError(variable, `${JSON.stringify(raw)} is not a valid IRC nick (letters, digits, []\\\`_^{|}-, at most 30)`);
+    return raw;
+  }),
+  ircUsername: setting('IRC_USERNAME', 'zenrelay', 'User name (ident) sent at registration', (raw, variable) => {
+    if (!/^[A-Za-z0-9_.-]{1,10}$/.test(raw)) throw new ConfigError(variable, 'must be 1-10 letters, digits, `_`, `.` or `-`');
+    return raw;
+  }),
+  ircRealname: setting('IRC_REALNAME', 'zenrelay IRC relay', 'Real name (gecos)', text),
+  ircChannels: setting('IRC_CHANNELS', '', 'Channels to join, comma-separated (`#a,#b`)', listOf((c) => (isChannelName(c) ? undefined : `${JSON.stringify(c)} is not a channel name (#name)`))),
+  ircPassword: setting('IRC_PASSWORD', '', 'Server password (PASS)', optionalText),
+  saslAccount: setting('IRC_SASL_ACCOUNT', '', 'SASL PLAIN account (with IRC_SASL_PASSWORD)', optionalText),
+  saslPassword: setting('IRC_SASL_PASSWORD', '', 'SASL PLAIN password', optionalText),
+  sendBurst: setting('IRC_SEND_BURST', '4', 'Lines the bot may send at once before the rate applies', integer(1, 1000)),
+  sendRate: setting('IRC_SEND_RATE', '1', 'Outbound lines per second after the burst; `0` = unlimited (private servers only)', decimal(0, 10000)),
+  reconnectMinMs: setting('IRC_RECONNECT_MIN_MS', '1000', 'First reconnect delay; doubles on each failure (with jitter)', integer(10, 3_600_000)),
+  reconnectMaxMs: setting('IRC_RECONNECT_MAX_MS', '60000', 'Longest reconnect delay', integer(10, 3_600_000)),
+  pingTimeoutSeconds: setting('IRC_PING_TIMEOUT', '120', 'Seconds of silence from the server before the bot reconnects', integer(5, 3600)),
+  rawAllow: setting('ZEN_RAW_ALLOW', 'JOIN,PART,NAMES,TOPIC', 'IRC commands a `raw` envelope may send, comma-separated', (raw, variable) =>
+    listOf((c) => (IRC_COMMAND.test(c) ? undefined : `${JSON.stringify(c)} is not an IRC command name`))(raw, variable).map((c) => c.toUpperCase()),
+  ),
+  directed: setting('ZEN_DIRECTED', 'true', 'Publish `directed_privmsg`; set false if you still run ZenIRCBot\'s semantics service', bool),
+  commandPrefix: setting('ZEN_COMMAND_PREFIX', '!', 'What starts a command (`!woot`)', (raw, variable) => {
+    if (raw.length > 4 || /\s/.test(raw)) throw new ConfigError(variable, 'must be 1-4 characters without spaces');
+    return raw;
+  }),
+  maxPayloadBytes: setting('ZEN_MAX_PAYLOAD_BYTES', String(DEFAULT_MAX_PAYLOAD_BYTES), 'Largest `out` payload accepted, in bytes', integer(256, 1_048_576)),
+  queueMaxLines: setting('ZEN_QUEUE_MAX_LINES', '10000', 'Outbound lines held (e.g. while IRC is down) before new messages are rejected', integer(10, 10_000_000)),
+  inBufferMax: setting('ZEN_IN_BUFFER', '10000', '`in` events held while Redis is down (oldest dropped first, counted)', integer(10, 10_000_000)),
+  shutdownTimeoutMs: setting('ZEN_SHUTDOWN_TIMEOUT_MS', '10000', 'How long SIGTERM waits for the send queue to drain', integer(0, 600_000)),
+  logLevel: setting('LOG_LEVEL', 'info', 'trace, debug, info, warn, error, fatal or silent', oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const)),
+};
+
+type Parsed<S> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+
+export type BusConfig = Parsed<typeof busSettings>;
+export type BotConfig = Parsed<typeof botSettings>;
+
+function readAll<S extends Record<string, Setting<unknown>>>(settings: S, env: Env): Parsed<S> {
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(settings)) out[key] = read(env, s);
+  return out as Parsed<S>;
+}
+
+/** The Redis side only: what every client (SDK, CLI, services) needs. */
+export function loadBusConfig(env: Env = process.env): BusConfig {
+  return readAll(busSettings, env);
+}
+
+/** Everything the bridge needs; throws ConfigError naming the first bad variable. */
+export function loadBotConfig(env: Env = process.env): BotConfig {
+  const config = readAll(botSettings, env);
+  if ((config.saslAccount === undefined) !== (config.saslPassword === undefined)) {
+    const missing = config.saslAccount === undefined ? 'IRC_SASL_ACCOUNT' : 'IRC_SASL_PASSWORD';
+    throw new ConfigError(missing, 'IRC_SASL_ACCOUNT and IRC_SASL_PASSWORD go together; set both or neither');
+  }
+  if (config.reconnectMaxMs < config.reconnectMinMs) {
+    throw new ConfigError('IRC_RECONNECT_MAX_MS', `must be at least IRC_RECONNECT_MIN_MS (${config.reconnectMinMs})`);
+  }
+  return config;
+}
+
+/** Rows for the README's configuration table. */
+export function describeSettings(): Array<{ variable: string; default: string | undefined; description: string }> {
+  return Object.values(botSettings).map(({ variable, default: def, description }) => ({ variable, default: def, description }));
+}

@@ -1,0 +1,46 @@
+import { Bridge } from './bridge';
+import { loadBotConfig } from './config';
+import { CONFIG_EXIT_CODE, ConfigError } from './errors/ConfigError';
+import { createLogger, redactConfig } from './log';
+
+/**
+ * `zen bot`: read the configuration, run the bridge until SIGTERM or SIGINT,
+ * then shut down gracefully and exit 0. A bad configuration exits 2 with one
+ * line naming the variable.
+ */
+export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config;
+  try {
+    config = loadBotConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`zen bot: ${err.message}\n`);
+      process.exit(CONFIG_EXIT_CODE);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel, 'zen-bot');
+  log.info({ config: redactConfig(config) }, 'starting');
+  const bridge = new Bridge(config, log);
+
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    signalled = true;
+    log.info({ signal }, 'signal received; stopping');
+    bridge.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  await bridge.start();
+}

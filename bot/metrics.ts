@@ -1,0 +1,34 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The bot's counters, in a registry of its own (one per bridge, so several
+ * bridges in one process do not clash). Served as Prometheus text by the
+ * HTTP endpoint; read directly by tests.
+ */
+export class BotMetrics {
+  readonly registry = new Registry();
+
+  readonly inEvents = new Counter({ name: 'zen_in_events_total', help: 'Events published on `in`, by type', labelNames: ['type'], registers: [this.registry] });
+  readonly outCommands = new Counter({ name: 'zen_out_commands_total', help: 'Valid commands received on `out`, by type', labelNames: ['type'], registers: [this.registry] });
+  readonly linesOut = new Counter({ name: 'zen_irc_lines_sent_total', help: 'Lines written to IRC, by command', labelNames: ['command'], registers: [this.registry] });
+  readonly rejected = new Counter({ name: 'zen_rejected_total', help: 'Payloads on `out` that were rejected, by reason', labelNames: ['code'], registers: [this.registry] });
+  readonly queueDepth = new Gauge({ name: 'zen_send_queue_depth', help: 'IRC lines waiting to be sent', registers: [this.registry] });
+  readonly sendDelay = new Histogram({
+    name: 'zen_send_delay_seconds',
+    help: 'Time from accepting a line to writing it to IRC',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+  readonly ircReconnects = new Counter({ name: 'zen_irc_reconnects_total', help: 'IRC connection attempts after the first', registers: [this.registry] });
+  readonly ircRegistered = new Gauge({ name: 'zen_irc_registered', help: '1 while registered on IRC', registers: [this.registry] });
+  readonly redisReconnects = new Counter({ name: 'zen_redis_reconnects_total', help: 'Redis reconnections', registers: [this.registry] });
+  readonly inBuffered = new Gauge({ name: 'zen_in_buffer_depth', help: '`in` events held while Redis is unreachable', registers: [this.registry] });
+  readonly inDropped = new Counter({ name: 'zen_in_buffer_dropped_total', help: '`in` events dropped because the buffer was full (oldest first)', registers: [this.registry] });
+
+  /** Current value of a counter or gauge with the given labels (0 when never set). */
+  async value(metric: Counter<string> | Gauge<string>, labels: Record<string, string> = {}): Promise<number> {
+    const data = await metric.get();
+    const match = data.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
+    return match?.value ?? 0;
+  }
+}

@@ -1,0 +1,77 @@
+import { parseOutbound } from './outbound';
+
+const ok = (payload: unknown) => {
+  const result = parseOutbound(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  if (!result.ok) throw new Error(`expected ok, got ${result.rejection.code}: ${result.rejection.reason}`);
+  return result.command;
+};
+const code = (payload: unknown) => {
+  const result = parseOutbound(Buffer.isBuffer(payload) ? payload : typeof payload === 'string' ? payload : JSON.stringify(payload));
+  return result.ok ? 'ok' : result.rejection.code;
+};
+
+describe('parseOutbound', () => {
+  it("accepts ZenIRCBot's privmsg exactly as its clients send it", () => {
+    expect(ok({ version: 1, type: 'privmsg', data: { to: '#chan', message: 'hi' } })).toEqual({
+      kind: 'say',
+      type: 'privmsg',
+      targets: ['#chan'],
+      message: 'hi',
+    });
+  });
+
+  it('accepts an array of targets, de-duplicated, and extra fields', () => {
+    const cmd = ok({ version: 1, type: 'notice', data: { to: ['#a', 'bob', '#a'], message: 'x', extra: true }, more: 1 });
+    expect(cmd).toMatchObject({ kind: 'say', type: 'notice', targets: ['#a', 'bob'] });
+  });
+
+  it('accepts raw with command at the top level (API) or in data (docs)', () => {
+    expect(ok({ version: 1, type: 'raw', command: 'JOIN #x' })).toEqual({ kind: 'raw', line: 'JOIN #x' });
+    expect(ok({ version: 1, type: 'raw', data: { command: 'PART #x :bye' } })).toEqual({ kind: 'raw', line: 'PART #x :bye' });
+  });
+
+  it('keeps the sender id for error reports', () => {
+    const result = parseOutbound(JSON.stringify({ version: 1, type: 'privmsg', data: { to: 'bad target', message: 'x', id: 'n-1' } }));
+    expect(result).toEqual({ ok: false, rejection: expect.objectContaining({ code: 'bad_target', id: 'n-1' }) });
+  });
+
+  it.each([
+    ['invalid JSON', '{"version":1,', 'invalid_json'],
+    ['a JSON array', '[1,2]', 'not_an_object'],
+    ['a JSON string', '"hi"', 'not_an_object'],
+    ['null', 'null', 'not_an_object'],
+    ['version 2', { version: 2, type: 'privmsg', data: { to: '#a', message: 'x' } }, 'unsupported_version'],
+    ['version "1" as a string', { version: '1', type: 'privmsg', data: { to: '#a', message: 'x' } }, 'unsupported_version'],
+    ['no version', { type: 'privmsg', data: { to: '#a', message: 'x' } }, 'unsupported_version'],
+    ['an unknown type', { version: 1, type: 'explode', data: {} }, 'unknown_type'],
+    ['a numeric to (py3 API bug)', { version: 1, type: 'privmsg', data: { to: 35, message: 'x' } }, 'invalid_field'],
+    ['no message', { version: 1, type: 'privmsg', data: { to: '#a' } }, 'invalid_field'],
+    ['no data', { version: 1, type: 'privmsg' }, 'invalid_field'],
+    ['an empty to array', { version: 1, type: 'privmsg', data: { to: [], message: 'x' } }, 'invalid_field'],
+    ['CRLF in a target', { version: 1, type: 'privmsg', data: { to: '#a\r\nQUIT', message: 'x' } }, 'bad_target'],
+    ['NUL in a target', { version: 1, type: 'privmsg', data: { to: 'bob\u0000', message: 'x' } }, 'bad_target'],
+    ['a space in a target', { version: 1, type: 'privmsg', data: { to: '#a b', message: 'x' } }, 'bad_target'],
+    ['a comma in a target', { version: 1, type: 'privmsg', data: { to: '#a,#b', message: 'x' } }, 'bad_target'],
+    ['an empty message', { version: 1, type: 'privmsg', data: { to: '#a', message: '' } }, 'empty_message'],
+    ['a message of only newlines', { version: 1, type: 'privmsg', data: { to: '#a', message: '\r\n\n' } }, 'empty_message'],
+    ['raw without command', { version: 1, type: 'raw', data: {} }, 'invalid_field'],
+    ['raw with CRLF', { version: 1, type: 'raw', command: 'JOIN #a\r\nQUIT :pwned' }, 'bad_raw'],
+    ['raw with NUL', { version: 1, type: 'raw', data: { command: 'JOIN #a\u0000' } }, 'bad_raw'],
+    ['raw with a numeric command', { version: 1, type: 'raw', command: 5 }, 'invalid_field'],
+  ])('rejects %s', (_name, payload, expected) => {
+    expect(code(payload)).toBe(expected);
+  });
+
+  it('rejects binary and oversize payloads before parsing them', () => {
+    expect(code(Buffer.from([0xff, 0xfe, 0x00, 0x41]))).toBe('binary');
+    const big = JSON.stringify({ version: 1, type: 'privmsg', data: { to: '#a', message: 'x'.repeat(20000) } });
+    expect(code(big)).toBe('too_large');
+    expect(parseOutbound(big, { maxBytes: 30000 }).ok).toBe(true);
+  });
+
+  it('gives reasons a person can act on', () => {
+    const result = parseOutbound(JSON.stringify({ version: 1, type: 'privmsg', data: { to: 35, message: 'x' } }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.rejection.reason).toMatch(/data\.to/);
+  });
+});
