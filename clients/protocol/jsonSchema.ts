@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { errorEvent } from './errors';
+import { inboundEventSchemas } from './inbound';
+import { outboundCommandSchemas } from './outbound';
+
+/**
+ * JSON Schema (draft 2020-12) for every envelope, generated from the zod
+ * definitions so clients in other languages can validate what they send and
+ * receive. The files in clients/protocol/schema/ are this output, committed;
+ * `npm run schema` rewrites them and a test fails when they are stale.
+ */
+
+export type SchemaFiles = Record<string, unknown>;
+
+function toSchema(schema: z.ZodType, id: string): unknown {
+  return { $id: id, ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) };
+}
+
+export function schemaFiles(): SchemaFiles {
+  const files: SchemaFiles = {};
+  for (const [type, schema] of Object.entries(inboundEventSchemas)) files[`in.${type}.json`] = toSchema(schema, `zenrelay/in/${type}`);
+  for (const [type, schema] of Object.entries(outboundCommandSchemas)) files[`out.${type}.json`] = toSchema(schema, `zenrelay/out/${type}`);
+  files['errors.error.json'] = toSchema(errorEvent, 'zenrelay/errors/error');
+  return files;
+}
+
+export function renderSchema(schema: unknown): string {
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
