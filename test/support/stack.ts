@@ -1,0 +1,166 @@
+/**
+ * A whole zenrelay stack for one integration test file: a real redis-server,
+ * a real IRC server (ngircd by default, InspIRCd on request), the bridge
+ * running in-process, and a probe on Redis that records everything on `in`
+ * and on the errors channel and publishes on `out`.
+ */
+import { Redis } from 'ioredis';
+import { Bridge, BridgeTuning } from '../../bot/bridge';
+import { BotConfig, loadBotConfig } from '../../bot/config';
+import { createLogger } from '../../bot/log';
+import { busNames, BusNames, ErrorEvent, InboundEvent, InboundOf, InboundType } from '../../clients/protocol';
+import { IrcServer, RedisServer, startInspircd, startNgircd, startRedis, StartInspircdOptions, waitUntil } from '../harness';
+
+export interface StackOptions {
+  /** Extra environment for the bot (IRC_HOST, IRC_PORT and REDIS_URL are filled in). */
+  env?: Record<string, string>;
+  irc?: 'ngircd' | 'inspircd';
+  inspircd?: StartInspircdOptions;
+  ngircdNoPenalty?: boolean;
+  redisPersistence?: 'none' | 'aof';
+  tuning?: BridgeTuning;
+  /** Start the bridge right away and wait until it is ready on IRC (default true). */
+  startBridge?: boolean;
+}
+
+export interface Stack {
+  redis: RedisServer;
+  irc: IrcServer;
+  names: BusNames;
+  probe: BusProbe;
+  config: BotConfig;
+  bridge: Bridge | undefined;
+  /** Starts (another) bridge with the stack's config and waits until it is ready. */
+  startBridge(): Promise<Bridge>;
+  stopBridge(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const redis = await startRedis({ persistence: options.redisPersistence ?? 'none' });
+  const irc = options.irc === 'inspircd' ? await startInspircd(options.inspircd ?? {}) : await startNgircd({ noPenalty: options.ngircdNoPenalty });
+  const config = loadBotConfig({
+    IRC_HOST: irc.host,
+    IRC_PORT: String(irc.port),
+    REDIS_URL: redis.url,
+    IRC_NICK: 'zenbot',
+    IRC_CHANNELS: '#test',
+    IRC_RECONNECT_MIN_MS: '200',
+    IRC_RECONNECT_MAX_MS: '2000',
+    LOG_LEVEL,
+    ...options.env,
+  });
+  const names = busNames(config.namespace);
+  const probe = await BusProbe.connect(redis.url, names);
+  const stack: Stack = {
+    redis,
+    irc,
+    names,
+    probe,
+    config,
+    bridge: undefined,
+    async startBridge() {
+      const bridge = new Bridge(config, createLogger(LOG_LEVEL, 'test-bot'), { nickRegainMs: 1000, joinTimeoutMs: 3000, rejoinDelayMs: 300, ...options.tuning });
+      stack.bridge = bridge;
+      await bridge.start();
+      await waitUntil(() => bridge.status().ircReady, 20000, 'the bridge to be registered and joined on IRC');
+      return bridge;
+    },
+    async stopBridge() {
+      const bridge = stack.bridge;
+      stack.bridge = undefined;
+      await bridge?.stop();
+    },
+    async stop() {
+      await stack.stopBridge().catch(() => undefined);
+      await probe.close();
+      await irc.stop();
+      await redis.stop();
+    },
+  };
+  if (options.startBridge !== false) await stack.startBridge();
+  return stack;
+}
+
+/** Records `in` and errors; publishes on `out`. */
+export class BusProbe {
+  readonly events: InboundEvent[] = [];
+  readonly errors: ErrorEvent[] = [];
+  /** Anything on `in` that did not parse as JSON (must stay empty). */
+  readonly garbage: string[] = [];
+
+  private constructor(
+    private readonly sub: Redis,
+    readonly pub: Redis,
+    readonly names: BusNames,
+  ) {}
+
+  static async connect(url: string, names: BusNames): Promise<BusProbe> {
+    const sub = new Redis(url, { lazyConnect: true });
+    const pub = new Redis(url, { lazyConnect: true });
+    await Promise.all([sub.connect(), pub.connect()]);
+    const probe = new BusProbe(sub, pub, names);
+    sub.on('message', (channel: string, message: string) => probe.record(channel, message));
+    await sub.subscribe(names.in, names.errors);
+    return probe;
+  }
+
+  private record(channel: string, message: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(message);
+    } catch {
+      this.garbage.push(message);
+      return;
+    }
+    if (channel === this.names.errors) this.errors.push(value as ErrorEvent);
+    else this.events.push(value as InboundEvent);
+  }
+
+  /** Publishes an envelope (object), or a raw string/Buffer as is, on `out`. */
+  async publish(payload: unknown): Promise<number> {
+    const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
+    return this.pub.publish(this.names.out, body);
+  }
+
+  /** Publishes `{"version":1,"type":"privmsg","data":{"to":…,"message":…}}` on `out`. */
+  say(to: string | string[], message: string): Promise<number> {
+    return this.publish({ version: 1, type: 'privmsg', data: { to, message } });
+  }
+
+  of<T extends InboundType>(type: T): Array<InboundOf<T>> {
+    return this.events.filter((e): e is InboundOf<T> => e.type === type);
+  }
+
+  async waitForEvent<T extends InboundType>(type: T, match: (data: InboundOf<T>['data']) => boolean = () => true, timeoutMs = 10000): Promise<InboundOf<T>> {
+    let found: InboundOf<T> | undefined;
+    await waitUntil(
+      () => {
+        found = this.of(type).find((e) => match(e.data));
+        return found !== undefined;
+      },
+      timeoutMs,
+      `an \`in\` event of type ${type}`,
+    );
+    return found as InboundOf<T>;
+  }
+
+  async waitForError(match: (data: ErrorEvent['data']) => boolean, timeoutMs = 10000): Promise<ErrorEvent> {
+    let found: ErrorEvent | undefined;
+    await waitUntil(
+      () => {
+        found = this.errors.find((e) => match(e.data));
+        return found !== undefined;
+      },
+      timeoutMs,
+      'an error event',
+    );
+    return found as ErrorEvent;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.sub.quit(), this.pub.quit()].map((p) => p.catch(() => undefined)));
+  }
+}
