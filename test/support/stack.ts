@@ -138,7 +138,7 @@ export class BusProbe {
     let found: InboundOf<T> | undefined;
     await waitUntil(
       () => {
-        found = this.of(type).find((e) => match(e.data));
+        found = this.of(type).find((e) => match(e.data as InboundOf<T>['data']));
         return found !== undefined;
       },
       timeoutMs,
