@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { config as loadDotenv } from 'dotenv';
 import { VERSION } from '../../bot/version';
 import { registerBotCommand } from './commands/bot';
+import { registerServiceCommand } from './commands/service';
 
 /**
  * The `zen` command: one entry point for the bot and every tool around it.
@@ -15,6 +16,7 @@ const program = new Command();
 program.name('zen').description('zenrelay: a Redis pub/sub IRC relay bot, ZenIRCBot-compatible').version(VERSION);
 
 registerBotCommand(program);
+registerServiceCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`zen: ${err.message}\n`);

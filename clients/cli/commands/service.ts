@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { loadBusConfig } from '../../../bot/config';
+import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
+import { createLogger } from '../../../bot/log';
+import { bundledServices } from '../../../services';
+
+/** `zen service <name>`: run one bundled service until SIGTERM/SIGINT. */
+export function registerServiceCommand(program: Command): void {
+  program
+    .command('service')
+    .description('run a bundled service (see the list below)')
+    .argument('<name>', 'service name')
+    .addHelpText('after', () => {
+      const rows = Object.entries(bundledServices).map(([name, s]) => `  ${name.padEnd(12)} ${s.description}`);
+      return `\nServices:\n${rows.join('\n') || '  (none)'}\n`;
+    })
+    .action(async (name: string) => {
+      const service = bundledServices[name];
+      if (!service) {
+        process.stderr.write(`zen service: no service named ${JSON.stringify(name)}; available: ${Object.keys(bundledServices).join(', ') || 'none'}\n`);
+        process.exit(2);
+      }
+      let bus;
+      try {
+        bus = loadBusConfig(process.env);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`zen service: ${err.message}\n`);
+          process.exit(CONFIG_EXIT_CODE);
+        }
+        throw err;
+      }
+      const logger = createLogger(process.env.LOG_LEVEL ?? 'info', `zen-${name}`);
+      const running = await service.start({ ...bus, env: process.env, logger });
+      logger.info({ service: name }, 'service running');
+      let stopping = false;
+      const stop = () => {
+        if (stopping) process.exit(1);
+        stopping = true;
+        running.close().then(
+          () => process.exit(0),
+          (err: Error) => {
+            logger.error({ err: err.message }, 'service did not stop cleanly');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+}

@@ -1,0 +1,32 @@
+import type { Logger } from '../bot/log';
+
+/**
+ * The bundled services, by name. Each one is an independent process when run
+ * as `zen service <name>`; `zen up` starts them all next to the bot. A
+ * service's folder exports a starter; add it to `bundledServices` below.
+ */
+
+export interface ServiceContext {
+  /** REDIS_URL and ZEN_NAMESPACE, as the bot reads them. */
+  redisUrl: string;
+  namespace: string;
+  /** The whole environment, for service-specific settings (tokens, ports). */
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+}
+
+export interface RunningService {
+  readonly name: string;
+  /** Stops the service and closes its connections. */
+  close(): Promise<void>;
+}
+
+export type ServiceStarter = (context: ServiceContext) => Promise<RunningService>;
+
+export interface BundledService {
+  /** One line for `zen service --help`. */
+  description: string;
+  start: ServiceStarter;
+}
+
+export const bundledServices: Record<string, BundledService> = {};
