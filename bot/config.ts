@@ -70,6 +70,10 @@ export const botSettings = {
   queueMaxLines: setting('ZEN_QUEUE_MAX_LINES', '10000', 'Outbound lines held (e.g. while IRC is down) before new messages are rejected', integer(10, 10_000_000)),
   inBufferMax: setting('ZEN_IN_BUFFER', '10000', '`in` events held while Redis is down (oldest dropped first, counted)', integer(10, 10_000_000)),
   shutdownTimeoutMs: setting('ZEN_SHUTDOWN_TIMEOUT_MS', '10000', 'How long SIGTERM waits for the send queue to drain', integer(0, 600_000)),
+  httpPort: setting('HTTP_PORT', '', 'Port of the HTTP endpoint (`/healthz`, `/metrics`); empty = no HTTP endpoint', (raw, variable) =>
+    raw === '' ? undefined : integer(1, 65535)(raw, variable),
+  ),
+  httpHost: setting('HTTP_HOST', '127.0.0.1', 'Address the HTTP endpoint listens on (`0.0.0.0` in a container)', text),
   logLevel: setting('LOG_LEVEL', 'info', 'trace, debug, info, warn, error, fatal or silent', oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const)),
 };
 

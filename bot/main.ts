@@ -1,10 +1,12 @@
 import { Bridge } from './bridge';
 import { loadBotConfig } from './config';
 import { CONFIG_EXIT_CODE, ConfigError } from './errors/ConfigError';
+import { startBridgeHttp } from './http';
 import { createLogger, redactConfig } from './log';
 
 /**
- * `zen bot`: read the configuration, run the bridge until SIGTERM or SIGINT,
+ * `zen bot`: read the configuration, run the bridge (and the HTTP endpoint
+ * when HTTP_PORT is set) until SIGTERM or SIGINT,
  * then shut down gracefully and exit 0. A bad configuration exits 2 with one
  * line naming the variable.
  */
@@ -22,6 +24,10 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   const log = createLogger(config.logLevel, 'zen-bot');
   log.info({ config: redactConfig(config) }, 'starting');
   const bridge = new Bridge(config, log);
+  const http = await startBridgeHttp(config, bridge, log).catch((err: Error) => {
+    process.stderr.write(`zen bot: ${err.message}\n`);
+    process.exit(CONFIG_EXIT_CODE);
+  });
 
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -31,13 +37,16 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     }
     signalled = true;
     log.info({ signal }, 'signal received; stopping');
-    bridge.stop().then(
-      () => process.exit(0),
-      (err: Error) => {
-        log.error({ err: err.message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    bridge
+      .stop()
+      .then(() => http?.close())
+      .then(
+        () => process.exit(0),
+        (err: Error) => {
+          log.error({ err: err.message }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -1,0 +1,23 @@
+/**
+ * The HTTP endpoint for one bridge, as configured by HTTP_PORT / HTTP_HOST:
+ * started when HTTP_PORT is set, nothing otherwise.
+ */
+import type { Bridge } from '../bridge';
+import type { BotConfig } from '../config';
+import type { Logger } from '../log';
+import { startHttpEndpoint, type HttpEndpoint } from './server';
+
+export type { HttpEndpoint } from './server';
+export { healthReport, type HealthReport } from './health';
+
+/** Starts `/healthz` and `/metrics` for `bridge` if HTTP_PORT is set; undefined otherwise. */
+export async function startBridgeHttp(config: Pick<BotConfig, 'httpPort' | 'httpHost'>, bridge: Bridge, logger: Logger): Promise<HttpEndpoint | undefined> {
+  if (config.httpPort === undefined) return undefined;
+  return startHttpEndpoint({
+    host: config.httpHost,
+    port: config.httpPort,
+    status: () => bridge.status(),
+    registry: bridge.metrics.registry,
+    logger,
+  });
+}
