@@ -20,9 +20,16 @@ export function createLogger(level: string, name = 'zen'): Logger {
 
 const SECRET = /PASSWORD|TOKEN|SECRET/i;
 
-/** A URL with any user name and password replaced by `***`. */
+/**
+ * A URL with any user name and password replaced by `***`. Everything up to
+ * the last `@` goes, so a password that itself contains `@` (valid in a
+ * Redis URL) cannot leak; when in doubt, more is hidden, never less.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  const start = url.indexOf('//');
+  const at = url.lastIndexOf('@');
+  if (start < 0 || at < start) return url;
+  return `${url.slice(0, start + 2)}***@${url.slice(at + 1)}`;
 }
 
 /** A copy of a config object fit for logging: passwords and tokens masked, URL credentials removed. */

@@ -1,0 +1,51 @@
+import { loadBotConfig } from './config';
+import { redactConfig, redactUrl } from './log';
+
+const SECRETS = {
+  IRC_PASSWORD: 'serverpass-7f3a',
+  IRC_SASL_ACCOUNT: 'zenacct',
+  IRC_SASL_PASSWORD: 'saslpass-91bc',
+  REDIS_URL: 'rediss://zenuser:redispass-55d1@redis.example:6380/2',
+};
+
+describe('redactConfig', () => {
+  it('masks every password and the credentials in REDIS_URL, and keeps the rest readable', () => {
+    const config = loadBotConfig({ IRC_HOST: 'irc.example.org', IRC_CHANNELS: '#zen', ...SECRETS });
+    const logged = redactConfig(config);
+    const text = JSON.stringify(logged);
+    for (const secret of ['serverpass-7f3a', 'saslpass-91bc', 'redispass-55d1', 'zenuser']) expect(text).not.toContain(secret);
+    expect(logged).toMatchObject({
+      ircPassword: '***',
+      saslPassword: '***',
+      saslAccount: 'zenacct',
+      redisUrl: 'rediss://***@redis.example:6380/2',
+      ircHost: 'irc.example.org',
+      ircChannels: ['#zen'],
+    });
+  });
+
+  it('leaves unset secrets unset, so the log shows they are not configured', () => {
+    const logged = redactConfig(loadBotConfig({ IRC_HOST: 'irc.example.org' }));
+    expect(logged.ircPassword).toBeUndefined();
+    expect(logged.saslPassword).toBeUndefined();
+    expect(logged.redisUrl).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('masks any key that names a token, password or secret (e.g. a service environment)', () => {
+    const logged = redactConfig({ WEBHOOK_TOKEN: 'tok-123', apiSecret: 's', dbPassword: 'p', port: 8080 });
+    expect(logged).toEqual({ WEBHOOK_TOKEN: '***', apiSecret: '***', dbPassword: '***', port: 8080 });
+  });
+});
+
+describe('redactUrl', () => {
+  it.each([
+    ['redis://:pw@127.0.0.1:6379', 'redis://***@127.0.0.1:6379'],
+    ['redis://user:pw@host:6379/0', 'redis://***@host:6379/0'],
+    // a password with an @ in it: nothing of it may remain
+    ['redis://:p@ss@host:6379', 'redis://***@host:6379'],
+    ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+    ['rediss://host', 'rediss://host'],
+  ])('%s → %s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * No secret reaches the logs: a real `zen bot` (the built CLI) with every
+ * secret set, at the most verbose log level, against a password-protected
+ * Redis and a real InspIRCd (which, unlike ngircd, accepts a PASS when it
+ * needs none), from start to graceful stop.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { IrcServer, RedisServer, startInspircd, startRedis } from '../harness';
+import { spawnZen, ZenProcess } from '../support/cli';
+
+jest.setTimeout(90000);
+
+const REDIS_PASSWORD = 'redis-pw-4e1f9a';
+const SECRETS = {
+  IRC_PASSWORD: 'irc-pw-8c2d7b',
+  IRC_SASL_PASSWORD: 'sasl-pw-61e0c3',
+  WEBHOOK_TOKEN: 'webhook-token-0b95d2',
+};
+
+let redis: RedisServer;
+let irc: IrcServer;
+let zen: ZenProcess | undefined;
+let cwd: string;
+
+beforeAll(async () => {
+  [redis, irc] = await Promise.all([startRedis(), startInspircd()]);
+  const admin = new Redis(redis.url);
+  await admin.config('SET', 'requirepass', REDIS_PASSWORD);
+  admin.disconnect();
+  cwd = mkdtempSync(join(tmpdir(), 'zenrelay-logtest-'));
+});
+
+afterAll(async () => {
+  zen?.kill();
+  await Promise.all([redis?.stop(), irc?.stop()]);
+  if (cwd) rmSync(cwd, { recursive: true, force: true });
+});
+
+it('logs the configuration with secrets masked and never prints a secret, even at trace level', async () => {
+  zen = spawnZen(['bot'], {
+    IRC_HOST: irc.host,
+    IRC_PORT: String(irc.port),
+    IRC_NICK: 'secretbot',
+    IRC_CHANNELS: '#test',
+    IRC_SASL_ACCOUNT: 'secretbot',
+    REDIS_URL: `redis://default:${REDIS_PASSWORD}@127.0.0.1:${redis.port}`,
+    LOG_LEVEL: 'trace',
+    ...SECRETS,
+  }, cwd);
+  await zen.waitForOutput(/"msg":"connected to Redis"/);
+  await zen.waitForOutput(/"msg":"registered on IRC"/);
+  zen.child.kill('SIGTERM');
+  const exit = await zen.exited;
+  expect(exit).toEqual({ code: 0, signal: null });
+
+  const output = zen.stdout() + zen.stderr();
+  for (const secret of [REDIS_PASSWORD, ...Object.values(SECRETS)]) expect(output).not.toContain(secret);
+
+  // the startup line is there and shows that the secrets were set, masked
+  const startup = zen.stderr().split('\n').find((line) => line.includes('"msg":"starting"'));
+  expect(startup).toBeDefined();
+  const config = (JSON.parse(startup as string) as { config: Record<string, unknown> }).config;
+  expect(config).toMatchObject({ ircPassword: '***', saslPassword: '***', redisUrl: `redis://***@127.0.0.1:${redis.port}` });
+});
