@@ -1,0 +1,15 @@
+/**
+ * Integration-test harness: real redis-server, ngircd and InspIRCd on free
+ * loopback ports, plus a raw IRC client for "human" users.
+ */
+export * from './ports';
+export * from './process';
+export * from './waitFor';
+export * from './types';
+export { trackedPids } from './cleanup';
+export { makeTempDir, removeTempDir } from './tempDir';
+export * from './redisServer';
+export * from './ngircd';
+export * from './inspircd';
+export * from './ircParse';
+export * from './ircUser';

@@ -1,0 +1,130 @@
+/**
+ * A real InspIRCd 3 on a free loopback port, behaving like a big network on
+ * flooding: no fakelag, so a client whose command penalty passes `threshold`
+ * is disconnected with "Excess Flood".
+ *
+ * InspIRCd refuses to run as root, so it runs as nobody (setpriv) with a
+ * `<path>` block pointing every dir into a world-writable temp dir. IRCv3
+ * modules are loaded (cap, server-time, message-tags, account-tag, echo-message,
+ * msgid, labeled-response, batch, cap-notify, ...). account-tag and
+ * account-notify are advertised but no one can log in: there are no services.
+ */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManagedServer, waitForOutput } from './managedServer';
+import { waitForPort } from './process';
+import { makeTempDir } from './tempDir';
+import type { IrcServer } from './types';
+
+export interface StartInspircdOptions {
+  /** Default: a free port. */
+  port?: number;
+  /**
+   * `<connect threshold>`: command penalty (about one per command) a client
+   * may build up before it is killed with "Excess Flood". Default 10.
+   */
+  floodThreshold?: number;
+  /** `<connect commandrate>`: penalty drained per second, in millicommands. Default 1000 (1 line/s). */
+  commandRate?: number;
+  /** Fakelag instead of killing flooders (then they die of "RecvQ exceeded" instead). Default false. */
+  fakelag?: boolean;
+  /** Server name; default "irc.inspircd.test". */
+  serverName?: string;
+  /** More modules to load, by name without "m_" (see /usr/lib/inspircd/modules). */
+  extraModules?: string[];
+  /** Raw config appended at the end. */
+  extraConfig?: string;
+}
+
+/** IRCv3 and helper modules loaded into every test InspIRCd. */
+export const INSPIRCD_MODULES: readonly string[] = [
+  'cap',
+  'ircv3',
+  'ircv3_accounttag',
+  'ircv3_batch',
+  'ircv3_capnotify',
+  'ircv3_chghost',
+  'ircv3_ctctags',
+  'ircv3_echomessage',
+  'ircv3_invitenotify',
+  'ircv3_labeledresponse',
+  'ircv3_msgid',
+  'ircv3_servertime',
+  'namesx',
+  'uhnames',
+  'services_account',
+];
+
+/** The inspircd.conf the harness writes (exported for reference and tests). */
+export function inspircdConfig(dir: string, port: number, opts: StartInspircdOptions = {}): string {
+  const modules = [...INSPIRCD_MODULES, ...(opts.extraModules ?? [])];
+  return [
+    '<config format="xml">',
+    `<path configdir="${dir}" datadir="${dir}" logdir="${dir}" runtimedir="${dir}">`,
+    `<pid file="${join(dir, 'inspircd.pid')}">`,
+    `<server name="${opts.serverName ?? 'irc.inspircd.test'}" description="zenrelay test server" network="ZenTest">`,
+    '<admin name="zenrelay test harness" nick="admin" email="nobody@example.invalid">',
+    `<bind address="127.0.0.1" port="${port}" type="clients">`,
+    `<files motd="${join(dir, 'motd.txt')}">`,
+    '<connect name="main" allow="*"',
+    '         timeout="20" pingfreq="120"',
+    `         threshold="${opts.floodThreshold ?? 10}"`,
+    `         commandrate="${opts.commandRate ?? 1000}"`,
+    `         fakelag="${opts.fakelag ? 'yes' : 'no'}"`,
+    '         localmax="1000" globalmax="1000" limit="5000" maxchans="100"',
+    '         hardsendq="1M" softsendq="10240" recvq="10K"',
+    '         resolvehostnames="no" useident="no">',
+    '<dns server="127.0.0.1" timeout="1">',
+    '<options prefixquit="Quit: " syntaxhints="no" announcets="yes">',
+    '<security hideserver="" userstats="Pu">',
+    '<performance quietbursts="yes" softlimit="1024" somaxconn="128">',
+    '<limits maxnick="30" maxchan="60" maxquit="300" maxtopic="330">',
+    '<channels users="100" opers="100">',
+    `<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" flush="1" target="${join(dir, 'ircd.log')}">`,
+    ...modules.map((name) => `<module name="${name}">`),
+    opts.extraConfig ?? '',
+    '',
+  ].join('\n');
+}
+
+/** Starts InspIRCd and resolves once it listens. */
+export async function startInspircd(opts: StartInspircdOptions = {}): Promise<IrcServer> {
+  const dir = makeTempDir('inspircd', 0o777);
+  const confPath = join(dir, 'inspircd.conf');
+  const logPath = join(dir, 'ircd.log');
+  const managed = await ManagedServer.start(
+    {
+      name: 'inspircd',
+      ownedDir: dir,
+      // InspIRCd keeps running when a <bind> fails, so this is also treated as a failure.
+      portInUse: /listeners failed to bind|Address already in use/i,
+      prepare: (port) => {
+        writeFileSync(join(dir, 'motd.txt'), 'zenrelay test server\n');
+        writeFileSync(confPath, inspircdConfig(dir, port, opts));
+        chmodSync(confPath, 0o644);
+        chmodSync(join(dir, 'motd.txt'), 0o644);
+        return {
+          command: 'inspircd',
+          args: ['--nofork', '--nopid', `--config=${confPath}`],
+          unprivileged: true,
+          cwd: dir,
+        };
+      },
+      ready: async (proc, port, timeoutMs) => {
+        const deadline = Date.now() + timeoutMs;
+        await waitForOutput(proc, /InspIRCd is now running|listeners failed to bind/, timeoutMs);
+        if (/listeners failed to bind/.test(proc.output())) {
+          throw new Error(`could not bind 127.0.0.1:${port}`);
+        }
+        await waitForPort(port, Math.max(100, deadline - Date.now()), '127.0.0.1', proc);
+      },
+      diagnostics: () => (existsSync(logPath) ? `--- ${logPath} (tail) ---\n${tail(readFileSync(logPath, 'utf8'), 8000)}` : ''),
+    },
+    opts.port,
+  );
+  return managed.handle({ kind: 'inspircd' as const, serverName: opts.serverName ?? 'irc.inspircd.test' });
+}
+
+function tail(text: string, chars: number): string {
+  return text.length <= chars ? text : `[...]\n${text.slice(-chars)}`;
+}

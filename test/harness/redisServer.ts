@@ -1,0 +1,111 @@
+/**
+ * A real redis-server on a free loopback port, with its own temp dir.
+ *
+ * persistence 'none' keeps data in memory only; 'aof' turns on the append-only
+ * file with fsync on every write, so data survives restart() and even kill()
+ * followed by restart() (durability tests).
+ */
+import { connect } from 'node:net';
+import { ManagedServer, waitForOutput } from './managedServer';
+import { describeExit, type ServerProcess } from './process';
+import { makeTempDir } from './tempDir';
+import type { ServerHandle } from './types';
+import { delay } from './waitFor';
+
+export type RedisPersistence = 'none' | 'aof';
+
+export interface StartRedisOptions {
+  /** Default: a free port. */
+  port?: number;
+  /** Default 'none'. */
+  persistence?: RedisPersistence;
+  /** Data dir; default a fresh temp dir removed on stop(). A dir you pass is never removed. */
+  dir?: string;
+}
+
+export interface RedisServer extends ServerHandle {
+  /** redis://127.0.0.1:<port> */
+  readonly url: string;
+  readonly dir: string;
+  readonly persistence: RedisPersistence;
+}
+
+/** Starts redis-server and resolves once it answers PING. */
+export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisServer> {
+  const persistence = opts.persistence ?? 'none';
+  const ownedDir = opts.dir === undefined ? makeTempDir('redis') : undefined;
+  const dir = opts.dir ?? (ownedDir as string);
+  const managed = await ManagedServer.start(
+    {
+      name: 'redis',
+      ownedDir,
+      portInUse: /Address already in use|Could not create server TCP listening socket/i,
+      prepare: (port) => ({
+        command: 'redis-server',
+        args: [
+          '--port', String(port),
+          '--bind', '127.0.0.1',
+          '--save', '',
+          '--appendonly', persistence === 'aof' ? 'yes' : 'no',
+          '--appendfsync', 'always',
+          '--dir', dir,
+          '--daemonize', 'no',
+          '--logfile', '',
+        ],
+      }),
+      ready: async (proc, port, timeoutMs) => {
+        const deadline = Date.now() + timeoutMs;
+        await waitForOutput(proc, /Ready to accept connections/, timeoutMs);
+        await waitForPong(proc, port, deadline);
+      },
+    },
+    opts.port,
+  );
+  return managed.handle({
+    get url() {
+      return `redis://127.0.0.1:${managed.port}`;
+    },
+    dir,
+    persistence,
+  });
+}
+
+async function waitForPong(proc: ServerProcess, port: number, deadline: number): Promise<void> {
+  let last = 'no reply yet';
+  while (Date.now() < deadline) {
+    const exit = proc.exitInfo();
+    if (exit) throw new Error(`redis exited (${describeExit(exit)}) before answering PING`);
+    try {
+      last = await redisPing(port, Math.max(100, deadline - Date.now()));
+      if (last === '+PONG') return;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await delay(50);
+  }
+  throw new Error(`redis did not answer PING with +PONG (last: ${last})`);
+}
+
+/** Sends one PING over a raw socket and resolves with the reply line (e.g. "+PONG", "-LOADING ..."). */
+export function redisPing(port: number, timeoutMs = 2000): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    const finish = (err: Error | undefined, reply?: string): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(reply ?? '');
+    };
+    const timer = setTimeout(() => finish(new Error('PING timed out')), timeoutMs);
+    socket.setEncoding('utf8');
+    socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      const end = received.indexOf('\r\n');
+      if (end >= 0) finish(undefined, received.slice(0, end));
+    });
+    socket.once('error', (err) => finish(err));
+    socket.once('close', () => finish(new Error(`connection closed (received ${JSON.stringify(received)})`)));
+  });
+}
