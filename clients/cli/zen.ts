@@ -4,6 +4,7 @@ import { config as loadDotenv } from 'dotenv';
 import { VERSION } from '../../bot/version';
 import { registerBotCommand } from './commands/bot';
 import { registerServiceCommand } from './commands/service';
+import { registerUpCommand } from './commands/up';
 
 /**
  * The `zen` command: one entry point for the bot and every tool around it.
@@ -17,6 +18,7 @@ program.name('zen').description('zenrelay: a Redis pub/sub IRC relay bot, ZenIRC
 
 registerBotCommand(program);
 registerServiceCommand(program);
+registerUpCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`zen: ${err.message}\n`);

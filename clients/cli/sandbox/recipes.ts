@@ -1,0 +1,66 @@
+/**
+ * How the sandbox runs its two servers, loopback only, state in a temp dir:
+ *
+ * - redis-server: in memory (no RDB, no AOF), in the foreground;
+ * - ngircd: in the foreground (`-n`), as nobody when we are root, without
+ *   PAM, ident or DNS lookups (instant, offline registration), unlimited
+ *   connections per address (everyone connects from 127.0.0.1), nicks up to
+ *   30 characters, anyone may create a channel by joining it.
+ */
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerRecipe } from './server';
+
+export function redisRecipe(program: string, dir: string): ServerRecipe {
+  return {
+    name: 'redis-server',
+    ready: /Ready to accept connections/,
+    portTaken: /Address already in use|Could not create server TCP listening socket/i,
+    launch: (port) => ({
+      program,
+      cwd: dir,
+      args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', ''],
+    }),
+  };
+}
+
+/** The ngircd.conf of the sandbox. */
+export function ngircdConfig(port: number, channel: string): string {
+  return [
+    '[Global]',
+    'Name = zen.sandbox',
+    'Info = zenrelay sandbox',
+    'AdminInfo1 = zenrelay sandbox (zen up)',
+    'AdminInfo2 = loopback only',
+    'AdminEMail = nobody@example.invalid',
+    'Listen = 127.0.0.1',
+    `Ports = ${port}`,
+    `MotdPhrase = zenrelay sandbox: join ${channel} to meet the bot`,
+    '',
+    '[Limits]',
+    'MaxConnections = 0',
+    'MaxConnectionsIP = 0',
+    'MaxJoins = 0',
+    'MaxNickLength = 30',
+    '',
+    '[Options]',
+    'PAM = no',
+    'Ident = no',
+    'DNS = no',
+    '',
+  ].join('\n');
+}
+
+export function ngircdRecipe(program: string, dir: string, channel: string): ServerRecipe {
+  const confPath = join(dir, 'ngircd.conf');
+  return {
+    name: 'ngircd',
+    ready: /Now listening on \[127\.0\.0\.1\]:\d+/,
+    portTaken: /Can't bind socket|Address already in use/i,
+    launch: (port) => {
+      writeFileSync(confPath, ngircdConfig(port, channel));
+      chmodSync(confPath, 0o644);
+      return { program, cwd: dir, args: ['-n', '-f', confPath], dropRoot: true };
+    },
+  };
+}

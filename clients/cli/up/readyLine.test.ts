@@ -1,0 +1,16 @@
+import { readyLine } from './readyLine';
+
+const base = { ircHost: '127.0.0.1', ircPort: 40123, channels: ['#zen'], nick: 'zenrelay', redisUrl: 'redis://127.0.0.1:40124', services: ['hello', 'help'] };
+
+describe('readyLine', () => {
+  it('tells a sandbox user where to connect, which channel to join and the REDIS_URL for clients', () => {
+    expect(readyLine({ ...base, sandbox: true })).toBe(
+      'zen up: ready. Connect your IRC client to 127.0.0.1:40123 and join #zen (the bot is zenrelay); clients use REDIS_URL=redis://127.0.0.1:40124; services: hello, help. Ctrl-C stops everything.',
+    );
+  });
+
+  it('describes a real network without printing Redis credentials', () => {
+    const line = readyLine({ ...base, sandbox: false, ircHost: 'irc.libera.chat', ircPort: 6697, channels: ['#a', '#b'], redisUrl: 'redis://:hunter2@redis:6379', services: [] });
+    expect(line).toBe('zen up: ready. The bot zenrelay is on irc.libera.chat:6697 in #a, #b; clients use REDIS_URL=redis://***@redis:6379; services: none. Ctrl-C stops everything.');
+  });
+});

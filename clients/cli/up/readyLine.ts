@@ -1,0 +1,24 @@
+/**
+ * The one line `zen up` prints on stdout once the bot is on IRC and in its
+ * channels: where to point an IRC client, and the REDIS_URL for clients.
+ */
+import { redactUrl } from '../../../bot/log';
+
+export interface ReadyInfo {
+  sandbox: boolean;
+  ircHost: string;
+  ircPort: number;
+  channels: string[];
+  nick: string;
+  redisUrl: string;
+  services: string[];
+}
+
+export function readyLine(info: ReadyInfo): string {
+  const channels = info.channels.length > 0 ? info.channels.join(', ') : '(no channel)';
+  const where = info.sandbox
+    ? `Connect your IRC client to ${info.ircHost}:${info.ircPort} and join ${channels} (the bot is ${info.nick})`
+    : `The bot ${info.nick} is on ${info.ircHost}:${info.ircPort} in ${channels}`;
+  const services = info.services.length > 0 ? info.services.join(', ') : 'none';
+  return `zen up: ready. ${where}; clients use REDIS_URL=${redactUrl(info.redisUrl)}; services: ${services}. Ctrl-C stops everything.`;
+}
