@@ -1,4 +1,6 @@
 import type { Logger } from '../bot/log';
+import { startHello } from './hello';
+import { startHelp } from './help';
 
 /**
  * The bundled services, by name. Each one is an independent process when run
@@ -29,4 +31,7 @@ export interface BundledService {
   start: ServiceStarter;
 }
 
-export const bundledServices: Record<string, BundledService> = {};
+export const bundledServices: Record<string, BundledService> = {
+  hello: { description: 'the workshop greeter: hello → Hello <you>, !woot → Indeed!', start: startHello },
+  help: { description: '!help, !services, ZenIRCBot commands/services, and Wat for unknown commands', start: startHelp },
+};

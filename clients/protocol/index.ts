@@ -8,3 +8,4 @@ export * from './outbound';
 export * from './errors';
 export * from './names';
 export * from './targets';
+export * from './registry';

@@ -1,0 +1,368 @@
+/**
+ * The SDK client: one Redis connection subscribed to `in`, one publishing on
+ * `out`. Receive with `on(type, handler)` (any number of handlers per type)
+ * and `command(name, handler)`; send with `say`, `action`, `notice` and
+ * `reply`. Handlers that throw or reject are caught, logged and reported on
+ * the errors channel; the client keeps running.
+ */
+import { Redis } from 'ioredis';
+import { botSettings, loadBusConfig } from '../../bot/config';
+import { createLogger, Logger, RateLimitedLog, redactUrl } from '../../bot/log';
+import { Env, read } from '../../bot/settings';
+import {
+  busNames,
+  BusNames,
+  CommandInfo,
+  envelope,
+  ErrorEvent,
+  INBOUND_TYPES,
+  InboundEvent,
+  InboundOf,
+  InboundType,
+  isChannelName,
+  SayType,
+} from '../protocol';
+import { commandName, parseCommand } from './commands';
+import { decodeInbound } from './inbound';
+import { Recipients, SendError, sayPayload } from './send';
+
+export interface ConnectOptions {
+  /** Redis URL; default REDIS_URL from `env`, as the bot reads it. */
+  redisUrl?: string;
+  /** Namespace; default ZEN_NAMESPACE from `env`, as the bot reads it. */
+  namespace?: string;
+  /** Where settings are read from; default `process.env`. */
+  env?: Env;
+  /** Label in logs and error reports; a service's name. Default `zen-client`. */
+  name?: string;
+  logger?: Logger;
+  /** The bot's command prefix, to show usage (`!woot`); default ZEN_COMMAND_PREFIX or `!`. */
+  commandPrefix?: string;
+  /**
+   * What a user is told when a command handler fails; `{command}` is replaced
+   * by the command as typed. `false` says nothing. The error itself is logged,
+   * never shown on IRC.
+   */
+  commandErrorReply?: string | false;
+  /** How long `close()` waits for running handlers. Default 5000 ms. */
+  closeTimeoutMs?: number;
+}
+
+/** A message event that can be answered: `reply` sends to its channel, or to the sender in a private message. */
+export type ReplyableEvent = InboundOf<'privmsg'> | InboundOf<'privmsg_action'> | InboundOf<'directed_privmsg'>;
+
+export type EventHandler<T extends InboundType> = (event: InboundOf<T>) => unknown;
+
+/** What a command handler gets. */
+export interface CommandContext {
+  /** The `directed_privmsg` event the command came in. */
+  readonly event: InboundOf<'directed_privmsg'>;
+  /** Command name as registered (lower case). */
+  readonly name: string;
+  /** Everything after the name, trimmed. */
+  readonly args: string;
+  /** The arguments split on whitespace, quotes respected. */
+  readonly argv: string[];
+  readonly sender: string;
+  /** Where it was said: a channel, or the sender's nick for a private message. */
+  readonly channel: string;
+  readonly isPrivate: boolean;
+  readonly client: ZenClient;
+  /** Answers where the command was said. */
+  reply(text: string): Promise<number>;
+  /** Answers the sender in a private message. */
+  replyPrivately(text: string): Promise<number>;
+}
+
+export type CommandHandler = (ctx: CommandContext) => unknown;
+
+export interface CommandOptions {
+  /** How to call it, e.g. `!weather <city>`; default `!<name>`. */
+  usage?: string;
+  /** What it does, in one line (shown by `!help`). */
+  help?: string;
+}
+
+/** A registered command. `live` is false until the service registry lists it. */
+export interface CommandEntry {
+  info: Required<CommandInfo>;
+  handler: CommandHandler;
+  live: boolean;
+}
+
+interface Settings {
+  redisUrl: string;
+  names: BusNames;
+  name: string;
+  logger: Logger;
+  commandPrefix: string;
+  commandErrorReply: string | false;
+  closeTimeoutMs: number;
+}
+
+const DEFAULT_ERROR_REPLY = 'Sorry, {command} failed (the service logged the error).';
+const PREVIEW_CHARS = 200;
+
+/** Reads REDIS_URL, ZEN_NAMESPACE and ZEN_COMMAND_PREFIX like the bot does; options win. */
+function resolveSettings(options: ConnectOptions): Settings {
+  const env: Env = { ...(options.env ?? process.env) };
+  if (options.redisUrl !== undefined) env.REDIS_URL = options.redisUrl;
+  if (options.namespace !== undefined) env.ZEN_NAMESPACE = options.namespace;
+  if (options.commandPrefix !== undefined) env.ZEN_COMMAND_PREFIX = options.commandPrefix;
+  const bus = loadBusConfig(env);
+  const name = options.name ?? 'zen-client';
+  return {
+    redisUrl: bus.redisUrl,
+    names: busNames(bus.namespace),
+    name,
+    logger: options.logger ?? createLogger(env.LOG_LEVEL ?? 'info', name),
+    commandPrefix: read(env, botSettings.commandPrefix),
+    commandErrorReply: options.commandErrorReply ?? DEFAULT_ERROR_REPLY,
+    closeTimeoutMs: options.closeTimeoutMs ?? 5000,
+  };
+}
+
+export class ZenClient {
+  readonly names: BusNames;
+  readonly logger: Logger;
+  readonly name: string;
+  readonly commandPrefix: string;
+  protected readonly redisUrl: string;
+  protected readonly sub: Redis;
+  protected readonly pub: Redis;
+  protected readonly commandTable = new Map<string, CommandEntry>();
+  private readonly handlers = new Map<InboundType, Array<(event: InboundEvent) => unknown>>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly badInput: RateLimitedLog;
+  private readonly commandErrorReply: string | false;
+  private readonly closeTimeoutMs: number;
+  private accepting = true;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: ConnectOptions = {}) {
+    const settings = resolveSettings(options);
+    this.names = settings.names;
+    this.logger = settings.logger;
+    this.name = settings.name;
+    this.commandPrefix = settings.commandPrefix;
+    this.redisUrl = settings.redisUrl;
+    this.commandErrorReply = settings.commandErrorReply;
+    this.closeTimeoutMs = settings.closeTimeoutMs;
+    this.badInput = new RateLimitedLog(this.logger);
+    const common = { lazyConnect: true, connectionName: this.name };
+    this.sub = new Redis(settings.redisUrl, common);
+    this.pub = new Redis(settings.redisUrl, common);
+    for (const [role, conn] of [['subscriber', this.sub], ['publisher', this.pub]] as const) {
+      conn.on('error', (err: Error) => this.logger.warn({ role, err: err.message }, 'Redis error'));
+    }
+    this.sub.on('message', (_channel: string, message: string) => this.deliver(message));
+  }
+
+  /** Connects and subscribes to `in`. `connect()` calls this for you. */
+  async start(): Promise<void> {
+    try {
+      await Promise.all([this.sub.connect(), this.pub.connect()]);
+    } catch (err) {
+      this.sub.disconnect();
+      this.pub.disconnect();
+      throw new Error(
+        `cannot connect to Redis at ${redactUrl(this.redisUrl)}: ${(err as Error).message}; start redis-server or set REDIS_URL`,
+      );
+    }
+    await this.sub.subscribe(this.names.in);
+    this.logger.debug({ channel: this.names.in }, 'subscribed');
+  }
+
+  /**
+   * Calls `handler` for every `in` event of this type. Several handlers per
+   * type are fine; they all run. Returns a function that removes the handler.
+   */
+  on<T extends InboundType>(type: T, handler: EventHandler<T>): () => void {
+    if (!INBOUND_TYPES.includes(type)) {
+      throw new Error(`unknown event type ${JSON.stringify(type)}; use one of ${INBOUND_TYPES.join(', ')}`);
+    }
+    const list = this.handlers.get(type) ?? [];
+    const wrapped = handler as (event: InboundEvent) => unknown;
+    list.push(wrapped);
+    this.handlers.set(type, list);
+    return () => {
+      const at = list.indexOf(wrapped);
+      if (at >= 0) list.splice(at, 1);
+    };
+  }
+
+  /**
+   * Answers `!name args`, `<bot>: name args` and a private `name args`.
+   * One handler per name in a client.
+   */
+  command(name: string, handler: CommandHandler, options: CommandOptions = {}): this {
+    const key = commandName(name);
+    if (this.commandTable.has(key)) {
+      throw new Error(`command ${JSON.stringify(key)} is already registered in ${this.name}; register each command once`);
+    }
+    const entry: CommandEntry = {
+      info: { name: key, usage: options.usage ?? `${this.commandPrefix}${key}`, help: options.help ?? '' },
+      handler,
+      live: true,
+    };
+    this.commandTable.set(key, entry);
+    this.commandAdded(entry);
+    return this;
+  }
+
+  /** The commands registered in this client. */
+  commands(): Array<Required<CommandInfo>> {
+    return [...this.commandTable.values()].map((e) => ({ ...e.info }));
+  }
+
+  say(to: Recipients, text: string): Promise<number> {
+    return this.send('privmsg', to, text);
+  }
+
+  /** A /me action. */
+  action(to: Recipients, text: string): Promise<number> {
+    return this.send('privmsg_action', to, text);
+  }
+
+  notice(to: Recipients, text: string): Promise<number> {
+    return this.send('notice', to, text);
+  }
+
+  /** Answers where `event` was said: its channel, or the sender in a private message. */
+  reply(event: ReplyableEvent, text: string): Promise<number> {
+    return this.say(event.data.channel, text);
+  }
+
+  /** The bot's current nick (`zenircbot:nick`), or undefined when no bot is running. */
+  async botNick(): Promise<string | undefined> {
+    return (await this.pub.get(this.names.nickKey)) ?? undefined;
+  }
+
+  /** Stops taking events, waits (bounded) for running handlers, closes both connections. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /** Called when a command is added; a service delays `live` until the registry lists it. */
+  protected commandAdded(entry: CommandEntry): void {
+    entry.live = true;
+  }
+
+  protected async shutdown(): Promise<void> {
+    this.accepting = false;
+    await this.waitForHandlers();
+    this.closed = true;
+    await Promise.all([quit(this.sub), quit(this.pub)]);
+  }
+
+  /** Publishes a handler failure on the errors channel (best effort). */
+  protected async reportError(code: string, reason: string, input: string): Promise<void> {
+    const event: ErrorEvent = envelope('error', {
+      code,
+      reason,
+      source: `service:${this.name}`,
+      input: input.slice(0, PREVIEW_CHARS),
+    });
+    await this.pub.publish(this.names.errors, JSON.stringify(event));
+  }
+
+  private async send(type: SayType, to: Recipients, text: string): Promise<number> {
+    const sent = this.publishOut(type, to, text);
+    sent.catch((err: Error) => this.logger.warn({ type, to, err: err.message }, 'send failed'));
+    return sent;
+  }
+
+  private async publishOut(type: SayType, to: Recipients, text: string): Promise<number> {
+    const payload = sayPayload(type, to, text);
+    if (this.closed) throw new SendError('closed', `${this.name} is closed; connect again to send`);
+    try {
+      return await this.pub.publish(this.names.out, payload);
+    } catch (err) {
+      throw new SendError('redis', `could not publish on ${this.names.out} at ${redactUrl(this.redisUrl)}: ${(err as Error).message}`);
+    }
+  }
+
+  private deliver(payload: string): void {
+    if (!this.accepting) return;
+    const decoded = decodeInbound(payload);
+    if (decoded.kind === 'unknown_type') {
+      this.logger.debug({ type: decoded.type }, 'ignoring an event type this SDK does not know');
+      return;
+    }
+    if (decoded.kind === 'invalid') {
+      this.badInput.warn({ reason: decoded.reason, input: payload.slice(0, PREVIEW_CHARS) }, `ignoring an invalid payload on ${this.names.in}`);
+      return;
+    }
+    const event = decoded.event;
+    for (const handler of [...(this.handlers.get(event.type) ?? [])]) {
+      this.run(`on('${event.type}')`, () => handler(event), event);
+    }
+    if (event.type === 'directed_privmsg') this.dispatchCommand(event);
+  }
+
+  private dispatchCommand(event: InboundOf<'directed_privmsg'>): void {
+    const parsed = parseCommand(event.data.message, { prefix: this.commandPrefix });
+    if (!parsed) return;
+    const entry = this.commandTable.get(parsed.name);
+    if (!entry || !entry.live) return;
+    const ctx: CommandContext = {
+      event,
+      ...parsed,
+      sender: event.data.sender,
+      channel: event.data.channel,
+      isPrivate: !isChannelName(event.data.channel),
+      client: this,
+      reply: (text) => this.reply(event, text),
+      replyPrivately: (text) => this.say(event.data.sender, text),
+    };
+    this.run(`command '${parsed.name}'`, () => entry.handler(ctx), event, () => {
+      if (this.commandErrorReply === false) return;
+      const typed = `${this.commandPrefix}${parsed.name}`;
+      void this.reply(event, this.commandErrorReply.split('{command}').join(typed)).catch(() => undefined);
+    });
+  }
+
+  private run(label: string, handler: () => unknown, event: InboundEvent, onFailure?: () => void): void {
+    const task = (async () => {
+      await handler();
+    })().catch((err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.logger.error({ handler: label, err: error, event }, `${label} failed: ${error.message}`);
+      onFailure?.();
+      const input = event.type === 'directed_privmsg' ? event.data.raw_message : JSON.stringify(event);
+      this.reportError('handler_failed', `${label} in ${this.name} failed: ${error.message}`, input).catch((reportErr: Error) =>
+        this.logger.warn({ err: reportErr.message }, 'could not report the failure on the errors channel'),
+      );
+    });
+    this.running.add(task);
+    void task.finally(() => this.running.delete(task));
+  }
+
+  private async waitForHandlers(): Promise<void> {
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.closeTimeoutMs)));
+    await Promise.race([Promise.allSettled([...this.running]), timeout]);
+    clearTimeout(timer);
+    if (this.running.size > 0) this.logger.warn({ running: this.running.size }, 'closing with handlers still running');
+  }
+}
+
+/** Quits politely, or drops the connection when Redis does not answer within a second. */
+async function quit(conn: Redis): Promise<void> {
+  if (conn.status === 'end') return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));
+  await Promise.race([conn.quit().then(() => undefined, () => undefined), timeout]);
+  clearTimeout(timer);
+  conn.disconnect();
+}
+
+/** A connected client: `const zen = await connect(); zen.on('privmsg', …)`. */
+export async function connect(options: ConnectOptions = {}): Promise<ZenClient> {
+  const client = new ZenClient(options);
+  await client.start();
+  return client;
+}

@@ -1,0 +1,40 @@
+/**
+ * Reading what arrives on `in`: JSON, a version-1 envelope, a known type,
+ * valid fields. Anything else is turned into a reason so the client can log
+ * it and carry on; a type this SDK does not know yet (a newer bot) is
+ * ignored quietly rather than reported as broken.
+ */
+import { InboundEvent, inboundEventSchemas, InboundType, PROTOCOL_VERSION } from '../protocol';
+
+export type Decoded =
+  | { kind: 'event'; event: InboundEvent }
+  | { kind: 'unknown_type'; type: string }
+  | { kind: 'invalid'; reason: string };
+
+export function decodeInbound(payload: string): Decoded {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch (err) {
+    return { kind: 'invalid', reason: `not JSON: ${(err as Error).message}` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { kind: 'invalid', reason: 'not a JSON object' };
+  }
+  const record = value as Record<string, unknown>;
+  if (record.version !== PROTOCOL_VERSION) {
+    return { kind: 'invalid', reason: `version ${JSON.stringify(record.version)} is not 1` };
+  }
+  if (typeof record.type !== 'string') return { kind: 'invalid', reason: 'type is missing or not a string' };
+  if (!(record.type in inboundEventSchemas)) return { kind: 'unknown_type', type: record.type };
+  const schema = inboundEventSchemas[record.type as InboundType];
+  const parsed = schema.safeParse(record);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(envelope)'}: ${issue.message}`)
+      .join('; ');
+    return { kind: 'invalid', reason: `${record.type}: ${issues}` };
+  }
+  return { kind: 'event', event: parsed.data as InboundEvent };
+}

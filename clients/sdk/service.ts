@@ -1,0 +1,173 @@
+/**
+ * A service: a client that announces its name and commands in the service
+ * registry, and keeps that entry alive with a heartbeat. Stop it with
+ * `close()` and the entry goes at once; kill it and the entry expires after
+ * its TTL. A command only starts answering once the registry lists it, so
+ * the help service never calls a command unknown while its owner answers it.
+ */
+import { hostname } from 'node:os';
+import { ConfigError } from '../../bot/errors/ConfigError';
+import { Env, integer, read, Setting } from '../../bot/settings';
+import { isServiceName, REGISTRY_VERSION, ServiceRecord } from '../protocol';
+import { CommandEntry, ConnectOptions, ZenClient } from './client';
+import { ServiceRegistry } from './registry';
+
+export interface ServiceOptions extends ConnectOptions {
+  /** Service name, shown by `!services`: letters, digits, `_`, `.`, `-`. */
+  name: string;
+  /** One line about what it does. */
+  description?: string;
+  /** How often the registry entry is refreshed; default ZEN_SERVICE_HEARTBEAT_MS or 10000. */
+  heartbeatMs?: number;
+  /** How long the entry outlives the last heartbeat; default ZEN_SERVICE_TTL_MS or 30000. */
+  ttlMs?: number;
+}
+
+export const serviceSettings = {
+  heartbeatMs: {
+    variable: 'ZEN_SERVICE_HEARTBEAT_MS',
+    default: '10000',
+    description: 'How often a service refreshes its registry entry',
+    parse: integer(50, 3_600_000),
+  } satisfies Setting<number>,
+  ttlMs: {
+    variable: 'ZEN_SERVICE_TTL_MS',
+    default: '30000',
+    description: 'How long a registry entry outlives its last refresh (a killed service disappears after this)',
+    parse: integer(100, 86_400_000),
+  } satisfies Setting<number>,
+};
+
+function timing(options: ServiceOptions): { heartbeatMs: number; ttlMs: number } {
+  const env: Env = options.env ?? process.env;
+  const heartbeatMs = options.heartbeatMs ?? read(env, serviceSettings.heartbeatMs);
+  const ttlMs = options.ttlMs ?? read(env, serviceSettings.ttlMs);
+  if (ttlMs <= heartbeatMs) {
+    const message = `must be longer than the heartbeat (${heartbeatMs} ms), or the entry expires between refreshes; 3x the heartbeat is a good choice`;
+    if (options.ttlMs !== undefined) throw new Error(`ttlMs ${message}`);
+    throw new ConfigError(serviceSettings.ttlMs.variable, message);
+  }
+  return { heartbeatMs, ttlMs };
+}
+
+export class ZenService extends ZenClient {
+  readonly description: string;
+  readonly heartbeatMs: number;
+  readonly ttlMs: number;
+  readonly registry: ServiceRegistry;
+  private readonly startedAt = new Date().toISOString();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private announcing: Promise<void> = Promise.resolve();
+  private started = false;
+  private lastAnnounceError: Error | undefined;
+
+  constructor(options: ServiceOptions) {
+    if (!isServiceName(options.name)) {
+      throw new Error(`service name ${JSON.stringify(options.name)} is not valid: use 1-64 letters, digits, '_', '.' or '-'`);
+    }
+    const { heartbeatMs, ttlMs } = timing(options);
+    super(options);
+    this.description = options.description ?? '';
+    this.heartbeatMs = heartbeatMs;
+    this.ttlMs = ttlMs;
+    this.registry = new ServiceRegistry(this.pub, this.names, (key, reason) =>
+      this.logger.warn({ key, reason }, 'skipping an invalid service registry entry'),
+    );
+  }
+
+  /** Connects, writes the registry entry, starts the heartbeat. `createService()` calls this. */
+  override async start(): Promise<void> {
+    await super.start();
+    this.started = true;
+    await this.announce();
+    this.heartbeat = setInterval(() => void this.announce(), this.heartbeatMs);
+    this.heartbeat.unref();
+    // Redis restarted (keys gone): announce again as soon as it is back.
+    this.pub.on('ready', () => void this.announce());
+    this.logger.info({ service: this.name, commands: this.commands().map((c) => c.name) }, 'service registered');
+  }
+
+  /**
+   * Resolves once every command added so far is in the registry and answering.
+   * Rejects, saying why, when the registry could not be written.
+   */
+  async ready(): Promise<void> {
+    let current: Promise<void>;
+    do {
+      current = this.announcing;
+      await current;
+    } while (current !== this.announcing);
+    const pending = [...this.commandTable.values()].filter((e) => !e.live).map((e) => e.info.name);
+    if (pending.length > 0) {
+      const why = this.lastAnnounceError ? `: ${this.lastAnnounceError.message}` : ' (the service is not started or is closing)';
+      throw new Error(`commands ${pending.join(', ')} are not registered yet${why}`);
+    }
+  }
+
+  /** Every live service (this one included), from the registry. */
+  services(): Promise<ServiceRecord[]> {
+    return this.registry.list();
+  }
+
+  /** This service's registry record, as written. */
+  record(): ServiceRecord {
+    return {
+      version: REGISTRY_VERSION,
+      name: this.name,
+      description: this.description,
+      commands: this.commands(),
+      pid: process.pid,
+      host: hostname(),
+      started: this.startedAt,
+    };
+  }
+
+  protected override commandAdded(entry: CommandEntry): void {
+    entry.live = false;
+    if (this.started) void this.announce();
+  }
+
+  protected override async shutdown(): Promise<void> {
+    this.started = false;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const entry of this.commandTable.values()) entry.live = false;
+    await this.announcing;
+    try {
+      await this.registry.remove(this.name);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, `could not remove the registry entry; it expires in ${this.ttlMs} ms`);
+    }
+    await super.shutdown();
+  }
+
+  /** Writes the registry entry now (queued behind any write in progress). */
+  private announce(): Promise<void> {
+    this.announcing = this.announcing.then(() => this.writeRecord());
+    return this.announcing;
+  }
+
+  private async writeRecord(): Promise<void> {
+    if (!this.started) return;
+    const included = [...this.commandTable.values()];
+    try {
+      await this.registry.announce(this.record(), this.ttlMs);
+      this.lastAnnounceError = undefined;
+      if (this.started) for (const entry of included) entry.live = true;
+    } catch (err) {
+      this.lastAnnounceError = err as Error;
+      this.logger.warn({ err: (err as Error).message }, 'could not write the registry entry; retrying at the next heartbeat');
+    }
+  }
+}
+
+/**
+ * A connected, registered service:
+ *
+ *     const bot = await createService({ name: 'hello', description: 'greets' });
+ *     bot.command('woot', (c) => c.reply('Indeed!'), { help: 'agrees' });
+ */
+export async function createService(options: ServiceOptions): Promise<ZenService> {
+  const service = new ZenService(options);
+  await service.start();
+  return service;
+}

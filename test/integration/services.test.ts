@@ -1,0 +1,238 @@
+/**
+ * The bundled services and the SDK on the real bot, a real Redis and ngircd,
+ * with a real IRC user: the workshop's hello and !woot, help and its
+ * ZenIRCBot-style answers, the single Wat for unknown commands, handler
+ * errors, and the registry's expiry for a service killed without close().
+ */
+import { createLogger } from '../../bot/log';
+import { ErrorEvent } from '../../clients/protocol';
+import { createService, ZenService } from '../../clients/sdk';
+import { bundledServices, RunningService, ServiceContext } from '../../services';
+import { connectUser, delay, IrcUser, killHard, stopProcess, waitUntil } from '../harness';
+import { ParsedLine } from '../harness/ircParse';
+import { builtModule, spawnNode } from '../support/built';
+import { Stack, startStack } from '../support/stack';
+
+jest.setTimeout(90000);
+
+const HEARTBEAT_MS = 250;
+const TTL_MS = 1500;
+/** Extra time allowed for a second, unwanted answer to show up. */
+const QUIET_MS = 1500;
+
+let stack: Stack;
+let alice: IrcUser;
+const running: RunningService[] = [];
+
+function context(): ServiceContext {
+  return {
+    redisUrl: stack.config.redisUrl,
+    namespace: stack.config.namespace,
+    env: { ZEN_SERVICE_HEARTBEAT_MS: String(HEARTBEAT_MS), ZEN_SERVICE_TTL_MS: String(TTL_MS) },
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test-service'),
+  };
+}
+
+async function startBundled(name: string): Promise<RunningService> {
+  const service = await bundledServices[name].start(context());
+  running.push(service);
+  return service;
+}
+
+async function startCustom(name: string, setup: (s: ZenService) => void): Promise<ZenService> {
+  const service = await createService({ name, description: `test service ${name}`, ...context(), heartbeatMs: HEARTBEAT_MS, ttlMs: TTL_MS });
+  setup(service);
+  await service.ready();
+  running.push(service);
+  return service;
+}
+
+const botSays =
+  (target: string, text?: string | RegExp) =>
+  (l: ParsedLine): boolean =>
+    l.command === 'PRIVMSG' &&
+    l.nick === 'zenbot' &&
+    l.params[0] === target &&
+    (text === undefined || (typeof text === 'string' ? l.params[1] === text : text.test(l.params[1] ?? '')));
+
+/** alice says `text` in #test and gets the bot's first line there. */
+async function ask(text: string, answer?: string | RegExp, target = '#test'): Promise<string> {
+  alice.mark();
+  alice.say(target === 'alice' ? 'zenbot' : '#test', text);
+  const line = await alice.waitFor(botSays(target, answer), 15000);
+  return line.params[1] ?? '';
+}
+
+/** Lines the bot said to `target` since index `since`. */
+function saidSince(since: number, target: string): string[] {
+  return alice.lines.slice(since).filter(botSays(target)).map((l) => l.params[1] ?? '');
+}
+
+beforeAll(async () => {
+  stack = await startStack({ env: { IRC_SEND_RATE: '50', IRC_SEND_BURST: '20' } });
+  alice = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick: 'alice' });
+  await alice.join('#test');
+  await startBundled('hello');
+  await startBundled('help');
+});
+
+afterAll(async () => {
+  for (const service of running.reverse()) await service.close().catch(() => undefined);
+  alice?.destroy();
+  await stack?.stop();
+});
+
+describe('hello (the workshop client)', () => {
+  it('answers hello with Hello <sender>, in the channel and in private', async () => {
+    expect(await ask('hello', 'Hello alice')).toBe('Hello alice');
+    alice.mark();
+    alice.say('zenbot', 'hello');
+    await alice.waitFor(botSays('alice', 'Hello alice'));
+  });
+
+  it('answers !woot, and the other ways of addressing the bot, with Indeed!', async () => {
+    await ask('!woot', 'Indeed!');
+    await ask('zenbot: woot', 'Indeed!');
+    await ask('ZenBot, WOOT', 'Indeed!');
+    alice.mark();
+    alice.say('zenbot', 'woot');
+    await alice.waitFor(botSays('alice', 'Indeed!'));
+  });
+});
+
+describe('help', () => {
+  it('!help lists the commands of the live services', async () => {
+    const line = await ask('!help', /^Commands:/);
+    expect(line).toBe('Commands: !commands, !help, !services, !woot. Say !help <command> for more.');
+  });
+
+  it('!help <command> shows its usage and help', async () => {
+    expect(await ask('!help woot', /woot/)).toBe('!woot - Agree, enthusiastically (hello)');
+    expect(await ask('!help !help', /help/)).toBe('!help [command] - List the commands, or show how to use one (help)');
+    expect(await ask('!help nosuch', /nosuch/)).toBe('No command !nosuch. Say !help for the list.');
+  });
+
+  it('!services lists the live services', async () => {
+    expect(await ask('!services', /^Services:/)).toBe('Services: hello (The workshop greeter: hello and !woot), help (Lists services and commands)');
+  });
+
+  it("answers ZenIRCBot's directed `commands` privately, one line per command", async () => {
+    alice.mark();
+    alice.say('#test', 'zenbot: commands');
+    const lines = await alice.waitForCount(botSays('alice'), 4);
+    expect(lines.map((l) => l.params[1])).toEqual([
+      'help: commands - Send you every command, one per line, in private',
+      'help: help - List the commands, or show how to use one',
+      'help: services - List the running services',
+      'hello: woot - Agree, enthusiastically',
+    ]);
+  });
+
+  it("answers ZenIRCBot's directed `services` privately, one line per service", async () => {
+    alice.mark();
+    alice.say('zenbot', 'services');
+    const lines = await alice.waitForCount(botSays('alice'), 2);
+    expect(lines.map((l) => l.params[1])).toEqual(['hello', 'help']);
+  });
+
+  it('answers an unknown !command exactly once, with two services running', async () => {
+    const since = alice.mark();
+    alice.say('#test', '!frobnicate now');
+    const wat = await alice.waitFor(botSays('#test', /^Wat/));
+    expect(wat.params[1]).toBe('Wat. Say !help for the commands I know.');
+    // A known command afterwards proves the bot is still relaying; then allow
+    // time for any second answer to the unknown one.
+    alice.say('#test', '!woot');
+    await alice.waitFor(botSays('#test', 'Indeed!'));
+    await delay(QUIET_MS);
+    expect(saidSince(since, '#test').filter((t) => t.startsWith('Wat'))).toHaveLength(1);
+  });
+
+  it('does not call Wat on plain talk or on a command a just-started service answers', async () => {
+    await startCustom('weather', (s) => s.command('weather', (c) => c.reply(`Sunny in ${c.args || 'Portland'}`), { usage: '!weather [city]', help: 'Guess the weather' }));
+    const since = alice.mark();
+    alice.say('#test', 'zenbot: what is this');
+    alice.say('#test', '!weather Paris');
+    await alice.waitFor(botSays('#test', 'Sunny in Paris'));
+    await delay(QUIET_MS);
+    expect(saidSince(since, '#test')).toEqual(['Sunny in Paris']);
+    expect(await ask('!help weather', /weather/)).toBe('!weather [city] - Guess the weather (weather)');
+  });
+});
+
+describe('SDK services', () => {
+  it('survive a handler that throws or rejects: the user is told, the error is reported, the next command works', async () => {
+    let calls = 0;
+    const flaky = await startCustom('flaky', (s) => {
+      s.command('boom', () => {
+        calls++;
+        throw new Error('kaboom');
+      });
+      s.command('later', async () => {
+        await delay(10);
+        throw new Error('async kaboom');
+      });
+      s.on('privmsg', (e) => {
+        if (e.data.message === 'explode quietly') throw new Error('on() handler broke');
+      });
+      s.command('fine', (c) => c.reply(`fine, ${c.sender}`));
+    });
+    expect(await ask('!boom', /boom/)).toBe('Sorry, !boom failed (the service logged the error).');
+    expect(await ask('!later', /later/)).toBe('Sorry, !later failed (the service logged the error).');
+    alice.say('#test', 'explode quietly');
+    await stack.probe.waitForError((d) => d.reason.includes('on() handler broke'));
+    expect(await ask('!fine', /fine/)).toBe('fine, alice');
+    expect(calls).toBe(1);
+    const report = (await stack.probe.waitForError((d) => d.reason.includes('kaboom'))) as ErrorEvent;
+    expect(report.data).toMatchObject({ code: 'handler_failed', source: 'service:flaky', input: '!boom' });
+    expect(report.data.reason).toContain("command 'boom'");
+    expect((await flaky.services()).map((s) => s.name)).toContain('flaky');
+  });
+
+  it('a service stopped with close() leaves the registry at once', async () => {
+    const temp = await startCustom('shortlived', (s) => s.command('brief', (c) => c.reply('brief')));
+    expect(await ask('!services', /^Services:/)).toContain('shortlived');
+    await temp.close();
+    expect(await stack.probe.pub.exists(`${stack.names.servicePrefix}shortlived`)).toBe(0);
+    expect(await ask('!services', /^Services:/)).not.toContain('shortlived');
+    expect(await ask('!brief', /^Wat/)).toBe('Wat. Say !help for the commands I know.');
+  });
+
+  it('a service killed without close() stays listed while alive and is gone from !services after its TTL', async () => {
+    const sdk = builtModule('clients/sdk/index', ['clients/sdk/client', 'clients/sdk/service', 'clients/sdk/registry']);
+    const script = `
+      const { createService } = require(${JSON.stringify(sdk)});
+      createService({ name: 'doomed', description: 'killed by the test' }).then((s) => {
+        s.command('doom', (c) => c.reply('still here'));
+        return s.ready();
+      }).then(() => console.log('ready'), (err) => { console.error(err); process.exit(1); });
+    `;
+    const child = spawnNode('doomed-service', '-e', [script], {
+      ...process.env,
+      REDIS_URL: stack.config.redisUrl,
+      ZEN_NAMESPACE: stack.config.namespace,
+      ZEN_SERVICE_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      ZEN_SERVICE_TTL_MS: String(TTL_MS),
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      await waitUntil(() => child.stdout().includes('ready'), 20000, `the doomed service to start (output: ${child.proc.output()})`);
+      expect(await ask('!doom', 'still here')).toBe('still here');
+      // Alive for more than two TTLs: the heartbeat keeps it listed.
+      await delay(TTL_MS * 2);
+      expect(await ask('!services', /^Services:/)).toContain('doomed (killed by the test)');
+      const key = `${stack.names.servicePrefix}doomed`;
+      const ttl = await stack.probe.pub.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(TTL_MS);
+
+      await killHard(child.proc);
+      expect(await stack.probe.pub.exists(key)).toBe(1); // nobody removed it: a crash
+      await waitUntil(async () => (await stack.probe.pub.exists(key)) === 0, TTL_MS + 10000, 'the killed service to expire');
+      expect(await ask('!services', /^Services:/)).not.toContain('doomed');
+      expect(await ask('!doom', /^Wat/)).toBe('Wat. Say !help for the commands I know.');
+    } finally {
+      await stopProcess(child.proc, 'SIGKILL');
+    }
+  });
+});
