@@ -1,0 +1,38 @@
+# zenrelay: the bot and the bundled services, one image.
+#
+#   docker build -t zenrelay .
+#   docker run --rm -e IRC_HOST=irc.example.org -e IRC_CHANNELS='#zen' -e REDIS_URL=redis://redis:6379 zenrelay   # zen bot
+#   docker run --rm -e REDIS_URL=redis://redis:6379 zenrelay service hello                                    # a service
+#
+# docker-compose.yml runs a whole local network with it. The bot serves
+# /healthz and /metrics on HTTP_PORT (8080 here); the HEALTHCHECK below uses it.
+
+# ---- build: compile TypeScript with the dev dependencies ----
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY types ./types
+COPY bot ./bot
+COPY clients ./clients
+COPY services ./services
+RUN npm run build
+
+# ---- runtime: production dependencies and the compiled code only ----
+FROM node:20-slim AS runtime
+ENV NODE_ENV=production \
+    HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=8080
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# the unprivileged user of the node images (uid 1000)
+USER node
+EXPOSE 8080
+# slim images have no curl: ask /healthz with node itself (200 = Redis connected, registered, channels joined)
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "require('http').get({host:'127.0.0.1',port:process.env.HTTP_PORT,path:'/healthz',timeout:4000},(r)=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
+ENTRYPOINT ["node", "dist/clients/cli/zen.js"]
+CMD ["bot"]
