@@ -15,7 +15,7 @@ import { childrenOf, cmdline, isAlive } from '../support/procfs';
 
 jest.setTimeout(120000);
 
-const READY = /zen up: ready\. Connect your IRC client to ([\d.]+):(\d+) and join (#\S+) \(the bot is (\S+)\); clients use REDIS_URL=(\S+); services: ([^.]*)\./;
+const READY = /zen up: ready\. Connect your IRC client to ([\d.]+):(\d+) and join (#\S+) \(the bot is (\S+)\); clients use REDIS_URL=(\S+); services: ([^.;]*)[.;]/;
 
 let cwd: string;
 const cleanup: Array<() => unknown> = [];

@@ -9,6 +9,10 @@ describe('readyLine', () => {
     );
   });
 
+  it('names the services that could not start', () => {
+    expect(readyLine({ ...base, sandbox: true, skipped: ['webhook'] })).toMatch(/; services: hello, help; not started: webhook \(see the log\)\. Ctrl-C stops everything\.$/);
+  });
+
   it('describes a real network without printing Redis credentials', () => {
     const line = readyLine({ ...base, sandbox: false, ircHost: 'irc.libera.chat', ircPort: 6697, channels: ['#a', '#b'], redisUrl: 'redis://:hunter2@redis:6379', services: [] });
     expect(line).toBe('zen up: ready. The bot zenrelay is on irc.libera.chat:6697 in #a, #b; clients use REDIS_URL=redis://***@redis:6379; services: none. Ctrl-C stops everything.');

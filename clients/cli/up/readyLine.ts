@@ -12,6 +12,8 @@ export interface ReadyInfo {
   nick: string;
   redisUrl: string;
   services: string[];
+  /** Services that could not start (the log says why). */
+  skipped?: string[];
 }
 
 export function readyLine(info: ReadyInfo): string {
@@ -20,5 +22,6 @@ export function readyLine(info: ReadyInfo): string {
     ? `Connect your IRC client to ${info.ircHost}:${info.ircPort} and join ${channels} (the bot is ${info.nick})`
     : `The bot ${info.nick} is on ${info.ircHost}:${info.ircPort} in ${channels}`;
   const services = info.services.length > 0 ? info.services.join(', ') : 'none';
-  return `zen up: ready. ${where}; clients use REDIS_URL=${redactUrl(info.redisUrl)}; services: ${services}. Ctrl-C stops everything.`;
+  const skipped = info.skipped && info.skipped.length > 0 ? `; not started: ${info.skipped.join(', ')} (see the log)` : '';
+  return `zen up: ready. ${where}; clients use REDIS_URL=${redactUrl(info.redisUrl)}; services: ${services}${skipped}. Ctrl-C stops everything.`;
 }

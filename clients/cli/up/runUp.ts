@@ -106,6 +106,7 @@ export async function runUp(env: Env = process.env): Promise<void> {
       nick,
       redisUrl: config.redisUrl,
       services: services.running.map((s) => s.name),
+      skipped: services.skipped.map((s) => s.name),
     })}\n`,
   );
 }
