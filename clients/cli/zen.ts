@@ -4,6 +4,7 @@ import { config as loadDotenv } from 'dotenv';
 import { VERSION } from '../../bot/version';
 import { registerBotCommand } from './commands/bot';
 import { registerServiceCommand } from './commands/service';
+import { registerTailCommand } from './commands/tail';
 import { registerUpCommand } from './commands/up';
 
 /**
@@ -18,6 +19,7 @@ program.name('zen').description('zenrelay: a Redis pub/sub IRC relay bot, ZenIRC
 
 registerBotCommand(program);
 registerServiceCommand(program);
+registerTailCommand(program);
 registerUpCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -1,0 +1,72 @@
+/**
+ * The running part of `zen tail`: subscribe to the chosen channels and write
+ * one line per payload. Redis going away is reported on stderr and retried
+ * for ever (ioredis resubscribes), so the tail can stay open while the bot
+ * and Redis come and go. Status goes to stderr, so stdout is only payloads.
+ */
+import { Redis } from 'ioredis';
+import type { BusConfig } from '../../../bot/config';
+import { redactUrl } from '../../../bot/log';
+import { busNames } from '../../protocol';
+import { matches, TailFilter } from './filter';
+import { formatPayload, jsonLine, TailSource } from './format';
+import { createStyle } from './style';
+
+export interface TailOptions {
+  bus: BusConfig;
+  sources: TailSource[];
+  filter: TailFilter;
+  json: boolean;
+  color: boolean;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface RunningTail {
+  stop(): Promise<void>;
+}
+
+export async function runTail(options: TailOptions): Promise<RunningTail> {
+  const names = busNames(options.bus.namespace);
+  const channelNames: Record<TailSource, string> = { in: names.in, out: names.out, errors: names.errors };
+  const sourceOf = new Map(options.sources.map((s) => [channelNames[s], s] as const));
+  const style = createStyle(options.color);
+  const url = redactUrl(options.bus.redisUrl);
+
+  const sub = new Redis(options.bus.redisUrl, { lazyConnect: true, connectionName: 'zen-tail', maxRetriesPerRequest: null });
+  let down = false;
+  sub.on('error', (err: Error) => {
+    if (!down) options.err(`zen tail: Redis at ${url}: ${err.message}; retrying\n`);
+    down = true;
+  });
+  sub.on('ready', () => {
+    if (down) options.err(`zen tail: Redis at ${url} is back\n`);
+    down = false;
+  });
+  sub.on('message', (channel: string, payload: string) => {
+    const source = sourceOf.get(channel);
+    if (!source) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(payload);
+    } catch {
+      value = undefined;
+    }
+    if (!matches(options.filter, value)) return;
+    options.out(`${options.json ? jsonLine(payload) : formatPayload(source, payload, style)}\n`);
+  });
+
+  sub.connect().catch(() => undefined); // failures are reported by the error handler and retried
+  await sub.subscribe(...sourceOf.keys());
+  options.err(`zen tail: watching ${[...sourceOf.keys()].join(', ')} on ${url} (Ctrl-C to stop)\n`);
+
+  return {
+    async stop() {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));
+      await Promise.race([sub.quit().then(() => undefined, () => undefined), timeout]);
+      clearTimeout(timer);
+      sub.disconnect();
+    },
+  };
+}
