@@ -4,13 +4,15 @@
  * ZenIRCBot-style answers, the single Wat for unknown commands, handler
  * errors, and the registry's expiry for a service killed without close().
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLogger } from '../../bot/log';
 import { ErrorEvent } from '../../clients/protocol';
 import { createService, ZenService } from '../../clients/sdk';
 import { bundledServices, RunningService, ServiceContext } from '../../services';
 import { connectUser, delay, IrcUser, killHard, stopProcess, waitUntil } from '../harness';
 import { ParsedLine } from '../harness/ircParse';
-import { builtModule, spawnNode } from '../support/built';
+import { builtModule, repoRoot, spawnNode } from '../support/built';
 import { Stack, startStack } from '../support/stack';
 
 jest.setTimeout(90000);
@@ -233,6 +235,36 @@ describe('SDK services', () => {
       expect(await ask('!doom', /^Wat/)).toBe('Wat. Say !help for the commands I know.');
     } finally {
       await stopProcess(child.proc, 'SIGKILL');
+    }
+  });
+});
+
+describe("the README's ten-line service (clients/sdk/examples/dice.ts)", () => {
+  const source = readFileSync(join(repoRoot, 'clients', 'sdk', 'examples', 'dice.ts'), 'utf8').trimEnd();
+
+  it('is shown verbatim in the README and in docs/writing-a-client.md', () => {
+    for (const file of ['README.md', 'docs/writing-a-client.md']) {
+      const blocks = [...readFileSync(join(repoRoot, file), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1].trimEnd());
+      expect(blocks).toContain(source);
+    }
+    expect(source.split('\n').length).toBeLessThanOrEqual(12);
+  });
+
+  it('runs as shown: registers, answers its command and its trigger, and is listed by help', async () => {
+    const dice = spawnNode('dice-example', builtModule('clients/sdk/examples/dice'), [], {
+      PATH: process.env.PATH,
+      REDIS_URL: stack.config.redisUrl,
+      ZEN_NAMESPACE: stack.config.namespace,
+      LOG_LEVEL: 'info',
+    });
+    try {
+      await waitUntil(() => dice.proc.output().includes('service registered'), 20000, `the dice example to start (output: ${dice.proc.output()})`);
+      expect(await ask('!roll 1', /rolls/)).toBe('alice rolls a 1 (d1)');
+      expect(await ask('!roll', /rolls/)).toMatch(/^alice rolls a [1-6] \(d6\)$/);
+      expect(await ask('thanks, zenbot', /welcome/)).toBe("You're welcome, alice!");
+      expect(await ask('!help roll', /roll/)).toBe('!roll [sides] - Roll a die, 6 sides unless you say (dice)');
+    } finally {
+      await stopProcess(dice.proc, 'SIGTERM');
     }
   });
 });
