@@ -1,14 +1,16 @@
 /**
- * No secret reaches the logs: a real `zen bot` (the built CLI) with every
- * secret set, at the most verbose log level, against a password-protected
+ * The built `zen bot` as operators run it. No secret reaches the logs: a real
+ * `zen bot` with every secret set, at the most verbose log level, against a password-protected
  * Redis and a real InspIRCd (which, unlike ngircd, accepts a PASS when it
- * needs none), from start to graceful stop.
+ * needs none), from start to graceful stop. And with HTTP_PORT set, it
+ * serves /healthz and /metrics until it stops.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { IrcServer, RedisServer, startInspircd, startRedis } from '../harness';
+import { request } from 'node:http';
+import { freePort, IrcServer, RedisServer, startInspircd, startRedis, waitUntil } from '../harness';
 import { spawnZen, ZenProcess } from '../support/cli';
 
 jest.setTimeout(90000);
@@ -23,6 +25,7 @@ const SECRETS = {
 let redis: RedisServer;
 let irc: IrcServer;
 let zen: ZenProcess | undefined;
+const spawned: ZenProcess[] = [];
 let cwd: string;
 
 beforeAll(async () => {
@@ -34,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  zen?.kill();
+  for (const z of spawned) z.kill();
   await Promise.all([redis?.stop(), irc?.stop()]);
   if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
@@ -50,6 +53,7 @@ it('logs the configuration with secrets masked and never prints a secret, even a
     LOG_LEVEL: 'trace',
     ...SECRETS,
   }, cwd);
+  spawned.push(zen);
   await zen.waitForOutput(/"msg":"connected to Redis"/);
   await zen.waitForOutput(/"msg":"registered on IRC"/);
   zen.child.kill('SIGTERM');
@@ -64,4 +68,41 @@ it('logs the configuration with secrets masked and never prints a secret, even a
   expect(startup).toBeDefined();
   const config = (JSON.parse(startup as string) as { config: Record<string, unknown> }).config;
   expect(config).toMatchObject({ ircPassword: '***', saslPassword: '***', redisUrl: `redis://***@127.0.0.1:${redis.port}` });
+});
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+it('serves /healthz and /metrics on HTTP_PORT while running, and closes the port on SIGTERM', async () => {
+  const httpPort = await freePort();
+  zen = spawnZen(['bot'], {
+    IRC_HOST: irc.host,
+    IRC_PORT: String(irc.port),
+    IRC_NICK: 'httpbot',
+    IRC_CHANNELS: '#ops',
+    REDIS_URL: `redis://default:${REDIS_PASSWORD}@127.0.0.1:${redis.port}`,
+    HTTP_PORT: String(httpPort),
+    LOG_LEVEL: 'info',
+  }, cwd);
+  spawned.push(zen);
+  await zen.waitForOutput(/"msg":"HTTP endpoint listening/);
+  let health = { status: 0, body: '' };
+  await waitUntil(async () => (health = await get(httpPort, '/healthz')).status === 200, 30000, '/healthz to answer 200');
+  expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', irc: { nick: 'httpbot', channels: ['#ops'] } });
+  const metrics = await get(httpPort, '/metrics');
+  expect(metrics.status).toBe(200);
+  expect(metrics.body).toMatch(/^zen_in_events_total\{type="connected"\} 1$/m);
+  expect(metrics.body).toMatch(/^process_resident_memory_bytes \d+/m);
+  zen.child.kill('SIGTERM');
+  expect(await zen.exited).toEqual({ code: 0, signal: null });
+  await expect(get(httpPort, '/healthz')).rejects.toThrow(/ECONNREFUSED/);
 });
