@@ -139,6 +139,7 @@ export class ZenClient {
   private accepting = true;
   private closed = false;
   private closing: Promise<void> | undefined;
+  private lastRedisError: string | undefined;
 
   constructor(options: ConnectOptions = {}) {
     const settings = resolveSettings(options);
@@ -154,7 +155,10 @@ export class ZenClient {
     this.sub = new Redis(settings.redisUrl, common);
     this.pub = new Redis(settings.redisUrl, common);
     for (const [role, conn] of [['subscriber', this.sub], ['publisher', this.pub]] as const) {
-      conn.on('error', (err: Error) => this.logger.warn({ role, err: err.message }, 'Redis error'));
+      conn.on('error', (err: Error) => {
+        this.lastRedisError = err.message;
+        this.logger.warn({ role, err: err.message }, 'Redis error');
+      });
     }
     this.sub.on('message', (_channel: string, message: string) => this.deliver(message));
   }
@@ -166,9 +170,8 @@ export class ZenClient {
     } catch (err) {
       this.sub.disconnect();
       this.pub.disconnect();
-      throw new Error(
-        `cannot connect to Redis at ${redactUrl(this.redisUrl)}: ${(err as Error).message}; start redis-server or set REDIS_URL`,
-      );
+      const reason = this.lastRedisError ?? (err as Error).message;
+      throw new Error(`cannot connect to Redis at ${redactUrl(this.redisUrl)}: ${reason}; start redis-server or set REDIS_URL`);
     }
     await this.sub.subscribe(this.names.in);
     this.logger.debug({ channel: this.names.in }, 'subscribed');

@@ -60,6 +60,7 @@ export class ZenService extends ZenClient {
   private announcing: Promise<void> = Promise.resolve();
   private started = false;
   private lastAnnounceError: Error | undefined;
+  private announcedCommands: string | undefined;
 
   constructor(options: ServiceOptions) {
     if (!isServiceName(options.name)) {
@@ -84,7 +85,6 @@ export class ZenService extends ZenClient {
     this.heartbeat.unref();
     // Redis restarted (keys gone): announce again as soon as it is back.
     this.pub.on('ready', () => void this.announce());
-    this.logger.info({ service: this.name, commands: this.commands().map((c) => c.name) }, 'service registered');
   }
 
   /**
@@ -153,6 +153,13 @@ export class ZenService extends ZenClient {
       await this.registry.announce(this.record(), this.ttlMs);
       this.lastAnnounceError = undefined;
       if (this.started) for (const entry of included) entry.live = true;
+      const commands = included.map((e) => e.info.name).join(', ');
+      if (commands !== this.announcedCommands) {
+        this.announcedCommands = commands;
+        // The first write usually comes before the commands are added: not worth an info line.
+        if (commands === '') this.logger.debug({ service: this.name }, 'service registered, no commands yet');
+        else this.logger.info({ service: this.name, commands }, 'service registered');
+      }
     } catch (err) {
       this.lastAnnounceError = err as Error;
       this.logger.warn({ err: (err as Error).message }, 'could not write the registry entry; retrying at the next heartbeat');

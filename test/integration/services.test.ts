@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../bot/log';
 import { ErrorEvent } from '../../clients/protocol';
-import { createService, ZenService } from '../../clients/sdk';
+import pino from 'pino';
+import { connect, createService, ZenClient, ZenService } from '../../clients/sdk';
 import { bundledServices, RunningService, ServiceContext } from '../../services';
 import { connectUser, delay, IrcUser, killHard, stopProcess, waitUntil } from '../harness';
 import { ParsedLine } from '../harness/ircParse';
@@ -236,6 +237,71 @@ describe('SDK services', () => {
     } finally {
       await stopProcess(child.proc, 'SIGKILL');
     }
+  });
+});
+
+describe('SDK clients', () => {
+  async function client(name: string, logger = context().logger): Promise<ZenClient> {
+    const c = await connect({ ...context(), name, logger });
+    running.push(c);
+    return c;
+  }
+
+  it('run every handler registered for a type until it is removed, and send actions and notices', async () => {
+    const multi = await client('multi');
+    const seen: string[] = [];
+    multi.on('privmsg', (e) => void seen.push(`first ${e.data.message}`));
+    const off = multi.on('privmsg', (e) => void seen.push(`second ${e.data.message}`));
+    multi.command('dance', async (c) => {
+      await c.client.action(c.channel, 'dances');
+      await c.client.notice(c.sender, 'you asked for it');
+    });
+    alice.say('#test', 'one');
+    await waitUntil(() => seen.includes('first one') && seen.includes('second one'), 10000, 'both handlers to see "one"');
+    off();
+    alice.say('#test', 'two');
+    // Both handlers run in the same dispatch, so once the first saw "two" the second would have too.
+    await waitUntil(() => seen.includes('first two'), 10000, 'the first handler to see "two"');
+    expect(seen.filter((s) => s.endsWith('two'))).toEqual(['first two']);
+
+    alice.mark();
+    alice.say('#test', 'zenbot: dance');
+    await alice.waitFor((l) => l.command === 'PRIVMSG' && l.params[0] === '#test' && l.params[1] === '\x01ACTION dances\x01');
+    await alice.waitFor((l) => l.command === 'NOTICE' && l.nick === 'zenbot' && l.params[0] === 'alice' && l.params[1] === 'you asked for it');
+  });
+
+  it('skip and log invalid payloads on in, and keep delivering valid ones', async () => {
+    const logged: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
+    const picky = await client('picky', logger);
+    const got: string[] = [];
+    picky.on('privmsg', (e) => void got.push(e.data.message));
+    const publishIn = (payload: string) => stack.probe.pub.publish(stack.names.in, payload);
+    await publishIn('not json at all');
+    await publishIn(JSON.stringify({ version: 1, type: 'privmsg', data: { sender: 'mallory', channel: '#test' } }));
+    await publishIn(JSON.stringify({ version: 7, type: 'privmsg', data: {} }));
+    await publishIn(JSON.stringify({ version: 1, type: 'privmsg', data: { sender: 'bob', channel: '#test', message: 'valid' } }));
+    await waitUntil(() => got.includes('valid'), 10000, 'the valid privmsg to arrive');
+    expect(got).toEqual(['valid']);
+    const warnings = logged.map((l) => JSON.parse(l) as { msg: string; reason: string });
+    expect(warnings.map((w) => w.reason)).toEqual([
+      expect.stringMatching(/^not JSON/),
+      expect.stringMatching(/^privmsg: data\.message/),
+      'version 7 is not 1',
+    ]);
+    expect(warnings.every((w) => w.msg === 'ignoring an invalid payload on in')).toBe(true);
+  });
+
+  it('refuse a send the bot would refuse, with its reason; publish good ones; refuse to send once closed', async () => {
+    const sender = await client('sender');
+    await expect(sender.say('#a b', 'x')).rejects.toMatchObject({ name: 'SendError', code: 'bad_target' });
+    await expect(sender.notice('#test', '')).rejects.toMatchObject({ name: 'SendError', code: 'empty_message' });
+    alice.mark();
+    expect(await sender.say('#test', 'sent by the SDK')).toBeGreaterThanOrEqual(1); // the bot is listening
+    await alice.waitFor(botSays('#test', 'sent by the SDK'));
+    expect(await sender.botNick()).toBe('zenbot');
+    await sender.close();
+    await expect(sender.say('#test', 'too late')).rejects.toMatchObject({ name: 'SendError', code: 'closed' });
   });
 });
 
