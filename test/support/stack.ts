@@ -10,6 +10,7 @@ import { BotConfig, loadBotConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
 import { busNames, BusNames, ErrorEvent, InboundEvent, InboundOf, InboundType } from '../../clients/protocol';
 import { IrcServer, RedisServer, startInspircd, startNgircd, startRedis, StartInspircdOptions, waitUntil } from '../harness';
+import { startTcpGate, TcpGate } from './tcpGate';
 
 export interface StackOptions {
   /** Extra environment for the bot (IRC_HOST, IRC_PORT and REDIS_URL are filled in). */
@@ -21,6 +22,12 @@ export interface StackOptions {
   tuning?: BridgeTuning;
   /** Start the bridge right away and wait until it is ready on IRC (default true). */
   startBridge?: boolean;
+  /**
+   * Put a TCP gate (test/support/tcpGate.ts) between the bridge and the IRC
+   * server and/or Redis, so a test decides when the bridge gets back in after
+   * an outage. Users and the probe connect to the servers directly.
+   */
+  gates?: { irc?: boolean; redis?: boolean };
 }
 
 export interface Stack {
@@ -30,8 +37,15 @@ export interface Stack {
   probe: BusProbe;
   config: BotConfig;
   bridge: Bridge | undefined;
-  /** Starts (another) bridge with the stack's config and waits until it is ready. */
-  startBridge(): Promise<Bridge>;
+  /** Gate between the bridge and the IRC server (with `gates.irc`). */
+  ircGate?: TcpGate;
+  /** Gate between the bridge and Redis (with `gates.redis`). */
+  redisGate?: TcpGate;
+  /**
+   * Starts (another) bridge with the stack's config, plus `env` on top when
+   * given (then `config` becomes that config), and waits until it is ready.
+   */
+  startBridge(env?: Record<string, string>): Promise<Bridge>;
   stopBridge(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -41,17 +55,20 @@ const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const redis = await startRedis({ persistence: options.redisPersistence ?? 'none' });
   const irc = options.irc === 'inspircd' ? await startInspircd(options.inspircd ?? {}) : await startNgircd({ noPenalty: options.ngircdNoPenalty });
-  const config = loadBotConfig({
+  const ircGate = options.gates?.irc ? await startTcpGate(irc.port) : undefined;
+  const redisGate = options.gates?.redis ? await startTcpGate(redis.port) : undefined;
+  const baseEnv: Record<string, string> = {
     IRC_HOST: irc.host,
-    IRC_PORT: String(irc.port),
-    REDIS_URL: redis.url,
+    IRC_PORT: String(ircGate?.port ?? irc.port),
+    REDIS_URL: redisGate ? `redis://127.0.0.1:${redisGate.port}` : redis.url,
     IRC_NICK: 'zenbot',
     IRC_CHANNELS: '#test',
     IRC_RECONNECT_MIN_MS: '200',
     IRC_RECONNECT_MAX_MS: '2000',
     LOG_LEVEL,
     ...options.env,
-  });
+  };
+  const config = loadBotConfig(baseEnv);
   const names = busNames(config.namespace);
   const probe = await BusProbe.connect(redis.url, names);
   const stack: Stack = {
@@ -61,8 +78,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     probe,
     config,
     bridge: undefined,
-    async startBridge() {
-      const bridge = new Bridge(config, createLogger(LOG_LEVEL, 'test-bot'), { nickRegainMs: 1000, joinTimeoutMs: 3000, rejoinDelayMs: 300, ...options.tuning });
+    ircGate,
+    redisGate,
+    async startBridge(env?: Record<string, string>) {
+      if (env !== undefined) stack.config = loadBotConfig({ ...baseEnv, ...env });
+      const bridge = new Bridge(stack.config, createLogger(LOG_LEVEL, 'test-bot'), { nickRegainMs: 1000, joinTimeoutMs: 3000, rejoinDelayMs: 300, ...options.tuning });
       stack.bridge = bridge;
       await bridge.start();
       await waitUntil(() => bridge.status().ircReady, 20000, 'the bridge to be registered and joined on IRC');
@@ -76,6 +96,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await stack.stopBridge().catch(() => undefined);
       await probe.close();
+      await ircGate?.stop();
+      await redisGate?.stop();
       await irc.stop();
       await redis.stop();
     },
@@ -158,6 +180,12 @@ export class BusProbe {
       'an error event',
     );
     return found as ErrorEvent;
+  }
+
+  /** How many clients are subscribed to `channel` right now (PUBSUB NUMSUB), e.g. to see the bridge resubscribed. */
+  async subscribers(channel: string): Promise<number> {
+    const reply = (await this.pub.pubsub('NUMSUB', channel)) as Array<string | number>;
+    return Number(reply[1] ?? 0);
   }
 
   async close(): Promise<void> {
