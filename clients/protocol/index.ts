@@ -8,4 +8,5 @@ export * from './outbound';
 export * from './errors';
 export * from './names';
 export * from './targets';
+export * from './notices';
 export * from './registry';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorEvent } from './errors';
 import { inboundEventSchemas } from './inbound';
+import { receiptEvent } from './notices';
 import { outboundCommandSchemas } from './outbound';
 
 /**
@@ -21,6 +22,7 @@ export function schemaFiles(): SchemaFiles {
   for (const [type, schema] of Object.entries(inboundEventSchemas)) files[`in.${type}.json`] = toSchema(schema, `zenrelay/in/${type}`);
   for (const [type, schema] of Object.entries(outboundCommandSchemas)) files[`out.${type}.json`] = toSchema(schema, `zenrelay/out/${type}`);
   files['errors.error.json'] = toSchema(errorEvent, 'zenrelay/errors/error');
+  files['receipts.receipt.json'] = toSchema(receiptEvent, 'zenrelay/receipts/receipt');
   return files;
 }
 

@@ -15,6 +15,12 @@ export interface BusNames {
   nickKey: string;
   /** Prefix of the service registry keys (`<prefix><service name>`). */
   servicePrefix: string;
+  /** Stream of durable notices (see notices.ts and docs/notices.md). */
+  notices: string;
+  /** Pub/sub channel the bot announces each notice's fate on (`receipt` envelopes). */
+  receipts: string;
+  /** Prefix of the per-notice fate hashes (`<prefix><notice id>`). */
+  noticePrefix: string;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -34,5 +40,8 @@ export function busNames(namespace = ''): BusNames {
     errors: `${p}zenrelay:errors`,
     nickKey: `${p}zenircbot:nick`,
     servicePrefix: `${p}zenrelay:service:`,
+    notices: `${p}zenrelay:notices`,
+    receipts: `${p}zenrelay:receipts`,
+    noticePrefix: `${p}zenrelay:notice:`,
   };
 }
