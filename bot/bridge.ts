@@ -1,5 +1,6 @@
 import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '../clients/protocol';
 import { commandLines } from './commandLines';
+import { createNoticeConsumer, NoticeConsumer } from './durable';
 import type { BotConfig } from './config';
 import { InboundEvents } from './irc/inboundEvents';
 import { IrcConnection, IrcConnectionOptions } from './irc/ircConnection';
@@ -41,6 +42,7 @@ export class Bridge {
   private readonly bus: RedisBus;
   private readonly queue: SendQueue;
   private readonly inbound: InboundEvents;
+  private readonly notices: NoticeConsumer;
   private readonly badInputLog: RateLimitedLog;
   private readonly names;
   private stopping: Promise<void> | undefined;
@@ -55,6 +57,7 @@ export class Bridge {
     this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax }, log, this.metrics);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
+    this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);
     this.inbound = new InboundEvents({
       botNick: () => this.irc.nick,
       commandPrefix: config.commandPrefix,
@@ -69,6 +72,7 @@ export class Bridge {
   /** Connects to Redis (waits for it), then starts connecting to IRC (does not wait). */
   async start(): Promise<void> {
     await this.bus.start((payload, channel) => this.onOut(payload, channel));
+    await this.notices.start();
     this.irc.start();
   }
 
@@ -96,11 +100,13 @@ export class Bridge {
   private async shutdown(): Promise<void> {
     this.log.info({ queued: this.queue.depth }, 'shutting down');
     await this.bus.unsubscribe();
+    await this.notices.stopReading();
     if (this.queue.depth > 0) {
       const drained = await this.queue.drain(this.config.shutdownTimeoutMs);
       if (!drained) this.log.warn({ unsent: this.queue.depth }, 'send queue not drained before the shutdown timeout');
     }
     this.queue.close();
+    await this.notices.close();
     await this.irc.stop('zenrelay shutting down');
     await this.bus.stop();
     this.log.info('stopped');

@@ -1,5 +1,5 @@
 import { isChannelName, isNick, isValidNamespace } from '../clients/protocol';
-import { DEFAULT_MAX_PAYLOAD_BYTES } from '../clients/protocol';
+import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_NOTICE_FATE_TTL_SECONDS } from '../clients/protocol';
 import { ConfigError } from './errors/ConfigError';
 import {
   bool,
@@ -33,6 +33,9 @@ export const busSettings = {
     return raw;
   }),
 };
+
+/** How long notice fates are kept; read by the bot and by publishers (zen notify, the webhook). */
+export const noticeFateTtl = setting('ZEN_NOTICE_FATE_TTL_SECONDS', String(DEFAULT_NOTICE_FATE_TTL_SECONDS), 'How long the fate of a durable notice (sent, rejected, expired) is kept in Redis', integer(60, 31_536_000));
 
 export const botSettings = {
   ...busSettings,
@@ -69,6 +72,9 @@ export const botSettings = {
   maxPayloadBytes: setting('ZEN_MAX_PAYLOAD_BYTES', String(DEFAULT_MAX_PAYLOAD_BYTES), 'Largest `out` payload accepted, in bytes', integer(256, 1_048_576)),
   queueMaxLines: setting('ZEN_QUEUE_MAX_LINES', '10000', 'Outbound lines held (e.g. while IRC is down) before new messages are rejected', integer(10, 10_000_000)),
   inBufferMax: setting('ZEN_IN_BUFFER', '10000', '`in` events held while Redis is down (oldest dropped first, counted)', integer(10, 10_000_000)),
+  noticeMaxAgeSeconds: setting('ZEN_NOTICE_MAX_AGE_SECONDS', '3600', 'Durable notices queued longer ago than this are not sent but marked expired; `0` = never expire', integer(0, 31_536_000)),
+  noticeWindow: setting('ZEN_NOTICE_WINDOW', '32', 'Most durable notices in flight (read, not yet acknowledged); also the most that can be sent twice after a crash', integer(1, 10_000)),
+  noticeFateTtlSeconds: noticeFateTtl,
   shutdownTimeoutMs: setting('ZEN_SHUTDOWN_TIMEOUT_MS', '10000', 'How long SIGTERM waits for the send queue to drain', integer(0, 600_000)),
   httpPort: setting('HTTP_PORT', '', 'Port of the HTTP endpoint (`/healthz`, `/metrics`); empty = no HTTP endpoint', (raw, variable) =>
     raw === '' ? undefined : integer(1, 65535)(raw, variable),

@@ -1,0 +1,39 @@
+import type { BusNames } from '../../clients/protocol';
+import type { BotConfig } from '../config';
+import type { IrcConnection } from '../irc/ircConnection';
+import type { Logger } from '../log';
+import type { BotMetrics } from '../metrics';
+import type { SendQueue } from '../outbound/sendQueue';
+import { NoticeConsumer } from './noticeConsumer';
+import { NoticeStream } from './noticeStream';
+
+/**
+ * Durable notices on the bot side: the consumer of the notices stream, built
+ * from the bot's configuration. The bridge calls start(), stopReading() and
+ * close(); see noticeConsumer.ts.
+ */
+export { NoticeConsumer } from './noticeConsumer';
+
+export function createNoticeConsumer(
+  config: BotConfig,
+  names: BusNames,
+  irc: IrcConnection,
+  queue: SendQueue,
+  log: Logger,
+  metrics: BotMetrics,
+): NoticeConsumer {
+  const stream = new NoticeStream({ url: config.redisUrl, names, fateTtlSeconds: config.noticeFateTtlSeconds }, log);
+  return new NoticeConsumer(
+    stream,
+    irc,
+    queue,
+    {
+      window: config.noticeWindow,
+      maxAgeMs: config.noticeMaxAgeSeconds * 1000,
+      maxBytes: config.maxPayloadBytes,
+      rawAllow: config.rawAllow,
+    },
+    log,
+    metrics,
+  );
+}

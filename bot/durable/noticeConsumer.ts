@@ -1,0 +1,284 @@
+import type { IrcConnection } from '../irc/ircConnection';
+import type { Logger } from '../log';
+import type { BotMetrics } from '../metrics';
+import type { OutboundLine, SendQueue } from '../outbound/sendQueue';
+import { decideNotice, type NoticeDecision, type StreamEntry } from './noticeEntry';
+import { fateRecord, type FateRecord } from './noticeFate';
+import { isNoGroupError, NoticeStream } from './noticeStream';
+
+/**
+ * The durable outbound path: reads the notices stream through the consumer
+ * group and hands each notice's lines to the bot's send queue (the same
+ * flood control and per-target order as `out`). An entry is acknowledged
+ * only once all its lines were written on a registered connection.
+ *
+ * - Reads only while IRC is ready, and keeps at most `window` entries in
+ *   flight (read, not yet acknowledged), so a backlog of any size costs
+ *   bounded memory and at most `window` notices can be sent twice after a
+ *   crash.
+ * - On start, and after every Redis reconnect, first re-reads its own pending
+ *   entries (those of a crashed predecessor) from id 0, then new ones.
+ * - Rejected and expired notices are acknowledged without sending.
+ */
+
+export interface NoticeConsumerOptions {
+  /** Most entries in flight at once. */
+  window: number;
+  /** Notices older than this (ms) are expired; 0 = never. */
+  maxAgeMs: number;
+  /** Largest accepted envelope in bytes. */
+  maxBytes: number;
+  /** Commands a raw line may use (not used by notices, which are never raw, but commandLines wants it). */
+  rawAllow: readonly string[];
+  /** Longest blocking read, ms (default 5000). */
+  blockMs?: number;
+  /** Entries of other consumers idle this long are taken over at a rescan (default 60000). */
+  claimIdleMs?: number;
+  /** How often the pending gauge is refreshed, ms (default 5000). */
+  gaugeIntervalMs?: number;
+}
+
+/** Entries handed over per read, at most. */
+export const READ_BATCH = 50;
+const QUEUE_FULL_RETRY_MS = 250;
+const IDLE_RECHECK_MS = 1000;
+
+interface InFlight {
+  id: string | undefined;
+  /** Lines not yet written. */
+  remaining: number;
+}
+
+export class NoticeConsumer {
+  private readonly inflight = new Map<string, InFlight>();
+  private readonly finishing = new Set<Promise<void>>();
+  private readonly wakers = new Set<() => void>();
+  private rescan = true;
+  private cursor = '0';
+  private stopping = false;
+  private closed = false;
+  private loop: Promise<void> | undefined;
+  private gaugeTimer: NodeJS.Timeout | undefined;
+  private readerConnectedOnce = false;
+  private loggedQueueFull = false;
+
+  constructor(
+    private readonly stream: NoticeStream,
+    private readonly irc: IrcConnection,
+    private readonly queue: SendQueue,
+    private readonly options: NoticeConsumerOptions,
+    private readonly log: Logger,
+    private readonly metrics: BotMetrics,
+  ) {}
+
+  /** Entries read and not yet acknowledged. */
+  get inFlight(): number {
+    return this.inflight.size;
+  }
+
+  /** Connects (waiting for Redis), makes sure the group exists, and starts reading in the background. */
+  async start(): Promise<void> {
+    this.stream.reader.on('ready', () => {
+      if (this.readerConnectedOnce) this.requestRescan();
+      this.readerConnectedOnce = true;
+    });
+    await this.stream.connect();
+    this.irc.on('ready', () => this.wake());
+    this.gaugeTimer = setInterval(() => this.refreshPending(), this.options.gaugeIntervalMs ?? 5000);
+    this.gaugeTimer.unref();
+    this.refreshPending();
+    this.loop = this.run();
+  }
+
+  /** Stops reading (aborting a blocking read); entries not yet handed to the send queue stay pending in Redis. */
+  async stopReading(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.stream.abortReads();
+    this.wake();
+    await this.loop?.catch(() => undefined);
+  }
+
+  /** After stopReading and the send queue's drain: waits (bounded) for acknowledgements under way, then closes. */
+  async close(timeoutMs = 2000): Promise<void> {
+    await this.stopReading();
+    if (this.finishing.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(this.finishing), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    }
+    this.closed = true;
+    if (this.gaugeTimer) clearInterval(this.gaugeTimer);
+    if (this.inflight.size > 0) {
+      this.log.info({ unacknowledged: this.inflight.size }, 'notices not yet sent stay queued in Redis for the next start');
+    }
+    await this.stream.close();
+  }
+
+  private requestRescan(): void {
+    this.rescan = true;
+    this.cursor = '0';
+    this.wake();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        await this.until(() => this.stopping || (this.irc.isReady && this.inflight.size < this.options.window));
+        if (this.stopping) break;
+        const room = Math.min(READ_BATCH, this.options.window - this.inflight.size);
+        const entries = await this.nextEntries(room);
+        if (entries.length > 0) await this.handle(entries);
+        failures = 0;
+      } catch (err) {
+        if (this.stopping) break;
+        failures++;
+        if (isNoGroupError(err)) {
+          this.log.warn('the notices stream or its group is gone (Redis restarted without persistence?); recreating the group');
+          await this.stream.ensureGroup().catch(() => undefined);
+          this.requestRescan();
+        } else {
+          this.log.warn({ err: (err as Error).message }, 'reading durable notices failed; retrying');
+        }
+        await this.sleep(Math.min(100 * 2 ** failures, 5000));
+      }
+    }
+  }
+
+  private async nextEntries(room: number): Promise<StreamEntry[]> {
+    if (!this.rescan) return this.stream.readNew(room, this.options.blockMs ?? 5000);
+    if (this.cursor === '0') {
+      const claimed = await this.stream.claimAbandoned(this.options.claimIdleMs ?? 60_000);
+      if (claimed > 0) this.log.info({ claimed }, 'took over notices left pending by another consumer');
+    }
+    const entries = await this.stream.readPending(this.cursor, room);
+    if (entries.length === 0) {
+      this.rescan = false;
+      return [];
+    }
+    this.cursor = entries[entries.length - 1].entryId;
+    const fresh = entries.filter((e) => !this.inflight.has(e.entryId));
+    if (fresh.length > 0) this.log.info({ count: fresh.length }, 'resuming notices left unacknowledged (e.g. by a crash); some may be sent a second time');
+    return fresh;
+  }
+
+  private async handle(entries: StreamEntry[]): Promise<void> {
+    const nowMs = await this.stream.serverTimeMs();
+    const context = {
+      nowMs,
+      maxAgeMs: this.options.maxAgeMs,
+      maxBytes: this.options.maxBytes,
+      identity: this.irc.identity,
+      rawAllow: this.options.rawAllow,
+    };
+    for (const entry of entries) {
+      if (this.stopping) return;
+      if (this.inflight.has(entry.entryId)) continue;
+      await this.take(decideNotice(entry, context));
+    }
+  }
+
+  private async take(decision: NoticeDecision): Promise<void> {
+    const { entryId } = decision;
+    if (decision.kind === 'gone') {
+      this.track(entryId, { id: undefined, remaining: 0 });
+      this.finish(entryId, undefined, undefined);
+      return;
+    }
+    if (decision.kind !== 'send') {
+      this.track(entryId, { id: decision.id, remaining: 0 });
+      const level = decision.kind === 'expired' ? 'info' : 'warn';
+      this.log[level]({ id: decision.id, code: decision.code, reason: decision.reason }, `notice ${decision.kind}`);
+      this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: decision.kind, code: decision.code, reason: decision.reason }, Date.now()));
+      return;
+    }
+    const flight: InFlight = { id: decision.id, remaining: decision.lines.length };
+    this.track(entryId, flight);
+    const lines: OutboundLine[] = decision.lines.map((line) => ({
+      ...line,
+      onWritten: () => {
+        flight.remaining--;
+        if (flight.remaining === 0) this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'sent' }, Date.now()));
+      },
+    }));
+    while (!this.queue.enqueue(lines)) {
+      if (this.stopping) {
+        this.untrack(entryId); // still pending in Redis: read again on the next start
+        return;
+      }
+      if (!this.loggedQueueFull) this.log.warn({ queued: this.queue.depth }, 'send queue full; durable notices wait for room');
+      this.loggedQueueFull = true;
+      await this.sleep(QUEUE_FULL_RETRY_MS);
+    }
+    this.loggedQueueFull = false;
+    this.metrics.queueDepth.set(this.queue.depth);
+  }
+
+  /** Records the fate and acknowledges, retrying until it works or the consumer is closed. */
+  private finish(entryId: string, id: string | undefined, record: FateRecord | undefined): void {
+    const done = (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const length = await this.stream.finish(entryId, id, record);
+          this.metrics.noticesPending.set(length);
+          if (record) this.metrics.notices.inc({ state: record.fields.state });
+          return;
+        } catch (err) {
+          if (this.closed) {
+            this.log.warn({ id, entryId }, 'could not acknowledge a notice before closing; it will be sent again after the restart');
+            return;
+          }
+          this.log.warn({ id, entryId, err: (err as Error).message }, 'recording a notice fate failed; retrying');
+          await this.sleep(Math.min(200 * 2 ** attempt, 5000), true);
+        }
+      }
+    })().finally(() => {
+      this.finishing.delete(done);
+      this.untrack(entryId);
+    });
+    this.finishing.add(done);
+  }
+
+  private track(entryId: string, flight: InFlight): void {
+    this.inflight.set(entryId, flight);
+    this.metrics.noticesInFlight.set(this.inflight.size);
+  }
+
+  private untrack(entryId: string): void {
+    this.inflight.delete(entryId);
+    this.metrics.noticesInFlight.set(this.inflight.size);
+    this.wake();
+  }
+
+  private refreshPending(): void {
+    if (this.closed || this.stream.writer.status !== 'ready') return;
+    this.stream.length().then(
+      (length) => this.metrics.noticesPending.set(length),
+      () => undefined,
+    );
+  }
+
+  private wake(): void {
+    for (const waker of [...this.wakers]) waker();
+  }
+
+  /** Resolves once `condition` holds, checking on every wake and at least every second. */
+  private async until(condition: () => boolean): Promise<void> {
+    while (!condition()) await this.sleep(IDLE_RECHECK_MS);
+  }
+
+  /** Sleeps `ms`, or less when woken (unless `ignoreWake`). */
+  private sleep(ms: number, ignoreWake = false): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      if (!ignoreWake) this.wakers.add(done);
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import { Redis } from 'ioredis';
+import { NOTICE_CONSUMER, NOTICE_GROUP, type BusNames } from '../../clients/protocol';
+import type { Logger } from '../log';
+import { redactUrl } from '../log';
+import type { StreamEntry } from './noticeEntry';
+import { FATE_CLEARED, type FateRecord } from './noticeFate';
+
+/**
+ * The bot's Redis side of the notices stream. Two connections: `reader` for
+ * blocking XREADGROUP (a blocked connection can do nothing else), `writer`
+ * for everything else. Both retry forever; commands issued while Redis is
+ * away wait in ioredis' offline queue and run once it is back.
+ */
+
+export interface NoticeStreamOptions {
+  url: string;
+  names: BusNames;
+  /** Seconds a fate hash is kept after the bot writes the final state. */
+  fateTtlSeconds: number;
+}
+
+type ReadReply = Array<[string, Array<[string, string[] | null]>]> | null;
+
+export class NoticeStream {
+  readonly reader: Redis;
+  readonly writer: Redis;
+  private readonly stream: string;
+
+  constructor(
+    private readonly options: NoticeStreamOptions,
+    private readonly log: Logger,
+  ) {
+    this.stream = options.names.notices;
+    const common = { lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
+    this.reader = new Redis(options.url, { ...common, connectionName: 'zenrelay-notices-reader' });
+    this.writer = new Redis(options.url, { ...common, connectionName: 'zenrelay-notices-writer' });
+    for (const [role, conn] of [['notices reader', this.reader], ['notices writer', this.writer]] as const) {
+      conn.on('error', (err: Error) => log.debug({ role, err: err.message }, 'Redis error'));
+    }
+  }
+
+  /** Connects both connections (waiting for Redis however long it takes) and makes sure the group exists. */
+  async connect(): Promise<void> {
+    for (const conn of [this.reader, this.writer]) {
+      conn.connect().catch(() => undefined);
+      if (conn.status !== 'ready') await new Promise<void>((resolve) => conn.once('ready', () => resolve()));
+    }
+    await this.ensureGroup();
+    this.log.info({ stream: this.stream, group: NOTICE_GROUP, url: redactUrl(this.options.url) }, 'reading durable notices');
+  }
+
+  /**
+   * Creates the consumer group (and the stream) unless it exists. The group
+   * starts at the beginning of the stream, so notices queued before the bot
+   * ever ran are delivered too.
+   */
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.writer.xgroup('CREATE', this.stream, NOTICE_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+    }
+  }
+
+  /**
+   * Takes over entries pending for any other consumer of the group that have
+   * been idle at least `minIdleMs` (e.g. left by a bot that ran under another
+   * consumer name). They then show up in this consumer's pending list.
+   */
+  async claimAbandoned(minIdleMs: number): Promise<number> {
+    let cursor = '0-0';
+    let claimed = 0;
+    for (let rounds = 0; rounds < 1000; rounds++) {
+      const reply = (await this.writer.xautoclaim(this.stream, NOTICE_GROUP, NOTICE_CONSUMER, minIdleMs, cursor, 'COUNT', 100, 'JUSTID')) as [string, string[], string[]?];
+      claimed += reply[1].length;
+      cursor = reply[0];
+      if (cursor === '0-0') break;
+    }
+    return claimed;
+  }
+
+  /** This consumer's own pending entries (delivered, never acknowledged) after `afterId`, oldest first. */
+  async readPending(afterId: string, count: number): Promise<StreamEntry[]> {
+    return toEntries(
+      (await this.reader.xreadgroup('GROUP', NOTICE_GROUP, NOTICE_CONSUMER, 'COUNT', count, 'STREAMS', this.stream, afterId)) as ReadReply,
+    );
+  }
+
+  /** New entries, waiting up to `blockMs` for one to arrive. */
+  async readNew(count: number, blockMs: number): Promise<StreamEntry[]> {
+    return toEntries(
+      (await this.reader.xreadgroup('GROUP', NOTICE_GROUP, NOTICE_CONSUMER, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.stream, '>')) as ReadReply,
+    );
+  }
+
+  /** The Redis server's clock in ms (stream ids are stamped with it). */
+  async serverTimeMs(): Promise<number> {
+    const [seconds, micros] = (await this.writer.time()) as [string | number, string | number];
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
+  /** Entries in the stream: queued and in flight. */
+  length(): Promise<number> {
+    return this.writer.xlen(this.stream);
+  }
+
+  /**
+   * Records a notice's fate, acknowledges and deletes its entry, and
+   * announces the receipt, in one transaction. Resolves with the stream
+   * length afterwards. With `id` undefined (entry data gone) only acks.
+   */
+  async finish(entryId: string, id: string | undefined, record: FateRecord | undefined): Promise<number> {
+    const tx = this.writer.multi();
+    if (id !== undefined && record !== undefined) {
+      const key = `${this.options.names.noticePrefix}${id}`;
+      tx.hdel(key, ...FATE_CLEARED);
+      tx.hset(key, record.fields);
+      tx.expire(key, this.options.fateTtlSeconds);
+    }
+    tx.xack(this.stream, NOTICE_GROUP, entryId);
+    tx.xdel(this.stream, entryId);
+    if (record !== undefined) tx.publish(this.options.names.receipts, JSON.stringify(record.receipt));
+    tx.xlen(this.stream);
+    const results = await tx.exec();
+    if (results === null) throw new Error('transaction aborted');
+    const failed = results.find(([err]) => err);
+    if (failed) throw failed[0] as Error;
+    return Number(results[results.length - 1][1]);
+  }
+
+  /** Aborts a blocking read at once (used on shutdown). */
+  abortReads(): void {
+    // A second disconnect() of a closed connection would leave a 2 s ioredis timer behind.
+    if (this.reader.status !== 'end') this.reader.disconnect();
+  }
+
+  async close(): Promise<void> {
+    this.abortReads();
+    await this.writer.quit().catch(() => this.writer.disconnect());
+  }
+}
+
+/** Whether an error means the group (or the whole stream) is gone, e.g. Redis restarted without persistence. */
+export function isNoGroupError(err: unknown): boolean {
+  return err instanceof Error && /NOGROUP/.test(err.message);
+}
+
+function toEntries(reply: ReadReply): StreamEntry[] {
+  if (reply === null || reply.length === 0) return [];
+  return reply[0][1].map(([entryId, fields]) => ({ entryId, fields }));
+}
