@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { config as loadDotenv } from 'dotenv';
 import { VERSION } from '../../bot/version';
 import { registerBotCommand } from './commands/bot';
+import { registerNotifyCommand } from './commands/notify';
 import { registerServiceCommand } from './commands/service';
 import { registerTailCommand } from './commands/tail';
 import { registerUpCommand } from './commands/up';
@@ -21,6 +22,7 @@ registerBotCommand(program);
 registerServiceCommand(program);
 registerTailCommand(program);
 registerUpCommand(program);
+registerNotifyCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`zen: ${err.message}\n`);
