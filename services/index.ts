@@ -1,6 +1,7 @@
 import type { Logger } from '../bot/log';
 import { startHello } from './hello';
 import { startHelp } from './help';
+import { startWebhook } from './webhook';
 
 /**
  * The bundled services, by name. Each one is an independent process when run
@@ -34,4 +35,5 @@ export interface BundledService {
 export const bundledServices: Record<string, BundledService> = {
   hello: { description: 'the workshop greeter: hello → Hello <you>, !woot → Indeed!', start: startHello },
   help: { description: '!help, !services, ZenIRCBot commands/services, and Wat for unknown commands', start: startHelp },
+  webhook: { description: 'HTTP endpoint: POST /notify/<target> (text, JSON, GitHub push, Alertmanager) → durable notices', start: startWebhook },
 };

@@ -1,0 +1,69 @@
+import { botSettings, noticeFateTtl } from '../../bot/config';
+import { ConfigError } from '../../bot/errors/ConfigError';
+import { bool, integer, read, text, type Env, type Setting } from '../../bot/settings';
+
+/**
+ * Settings of the webhook service, from the environment, each with its
+ * default and meaning (the README's webhook table lists exactly these).
+ */
+
+function setting<T>(variable: string, def: string | undefined, description: string, parse: Setting<T>['parse']): Setting<T> {
+  return { variable, default: def, description, parse };
+}
+
+export const MIN_TOKEN_LENGTH = 16;
+
+export const webhookSettings = {
+  port: setting('WEBHOOK_PORT', '8787', 'Port the webhook listens on (`0` = any free port, logged)', integer(0, 65535)),
+  host: setting('WEBHOOK_HOST', '127.0.0.1', 'Address the webhook listens on (`0.0.0.0` to accept from other hosts)', text),
+  token: setting('WEBHOOK_TOKEN', '', `Bearer token every request must carry (at least ${MIN_TOKEN_LENGTH} characters); required unless WEBHOOK_ALLOW_NO_TOKEN=true`, (raw, variable) => {
+    if (raw !== '' && raw.length < MIN_TOKEN_LENGTH) throw new ConfigError(variable, `must be at least ${MIN_TOKEN_LENGTH} characters; e.g. \`openssl rand -hex 24\``);
+    return raw === '' ? undefined : raw;
+  }),
+  allowNoToken: setting('WEBHOOK_ALLOW_NO_TOKEN', 'false', 'Run without a token (anyone who can reach the port can post to IRC)', bool),
+  maxBodyBytes: setting('WEBHOOK_MAX_BODY_BYTES', '65536', 'Largest request body accepted; bigger ones get 413', integer(64, 10_485_760)),
+  ratePerMinute: setting('WEBHOOK_RATE_PER_MINUTE', '60', 'Requests per minute each client (IP address) may make after the burst; more get 429', integer(1, 1_000_000)),
+  burst: setting('WEBHOOK_BURST', '10', 'Requests a client may make back to back before the rate applies', integer(1, 100_000)),
+  maxLines: setting('WEBHOOK_MAX_LINES', '10', 'Most IRC lines one formatted payload (alerts, commits) becomes; the rest is summarised', integer(1, 100)),
+};
+
+export interface WebhookConfig {
+  port: number;
+  host: string;
+  token: string | undefined;
+  maxBodyBytes: number;
+  ratePerMinute: number;
+  burst: number;
+  maxLines: number;
+  /** The bot's ZEN_MAX_PAYLOAD_BYTES: a notice must fit it. */
+  maxEnvelopeBytes: number;
+  fateTtlSeconds: number;
+}
+
+/** Reads the webhook settings; throws ConfigError naming the variable. */
+export function loadWebhookConfig(env: Env): WebhookConfig {
+  const token = read(env, webhookSettings.token);
+  const allowNoToken = read(env, webhookSettings.allowNoToken);
+  if (token === undefined && !allowNoToken) {
+    throw new ConfigError(
+      'WEBHOOK_TOKEN',
+      `is required: set it to a secret of at least ${MIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 24\`), or set WEBHOOK_ALLOW_NO_TOKEN=true to run without one`,
+    );
+  }
+  return {
+    port: read(env, webhookSettings.port),
+    host: read(env, webhookSettings.host),
+    token,
+    maxBodyBytes: read(env, webhookSettings.maxBodyBytes),
+    ratePerMinute: read(env, webhookSettings.ratePerMinute),
+    burst: read(env, webhookSettings.burst),
+    maxLines: read(env, webhookSettings.maxLines),
+    maxEnvelopeBytes: read(env, botSettings.maxPayloadBytes),
+    fateTtlSeconds: read(env, noticeFateTtl),
+  };
+}
+
+/** Rows for the README's webhook table. */
+export function describeWebhookSettings(): Array<{ variable: string; default: string | undefined; description: string }> {
+  return Object.values(webhookSettings).map(({ variable, default: def, description }) => ({ variable, default: def, description }));
+}

@@ -1,0 +1,62 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NoticeClient } from '../../clients/notices';
+import type { RunningService, ServiceContext } from '../index';
+import { loadWebhookConfig, type WebhookConfig } from './config';
+import { ClientRateLimiter } from './rateLimiter';
+import { webhookHandler } from './server';
+
+/**
+ * The webhook service (`zen service webhook`): an HTTP endpoint that turns
+ * requests from tools that cannot reach Redis (CI, GitHub, Alertmanager,
+ * curl) into durable notices. See docs/notices.md.
+ */
+
+export interface RunningWebhook extends RunningService {
+  /** The port actually listened on (useful with WEBHOOK_PORT=0). */
+  readonly port: number;
+  readonly config: WebhookConfig;
+}
+
+export async function startWebhook(context: ServiceContext): Promise<RunningWebhook> {
+  const config = loadWebhookConfig(context.env);
+  const log = context.logger;
+  if (config.token === undefined) log.warn('WEBHOOK_ALLOW_NO_TOKEN is set: anyone who can reach the port can post to IRC');
+  const notices = new NoticeClient({
+    redisUrl: context.redisUrl,
+    namespace: context.namespace,
+    fateTtlSeconds: config.fateTtlSeconds,
+    // Fail a request at once while Redis is away (503) instead of holding it.
+    redis: { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 200, 2000) },
+    onError: (err) => log.debug({ err: err.message }, 'Redis error'),
+  });
+  notices.connect().catch((err: Error) => log.warn({ err: notices.explain(err) }, 'Redis not reachable yet; retrying (requests get 503 meanwhile)'));
+  const limiter = new ClientRateLimiter(config.ratePerMinute, config.burst);
+  const server: Server = createServer(webhookHandler({ config, notices, limiter, log }));
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (err: Error) => {
+    await notices.close();
+    throw new Error(`webhook cannot listen on ${config.host}:${config.port}: ${err.message}; set WEBHOOK_PORT / WEBHOOK_HOST`);
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info({ host: config.host, port, auth: config.token !== undefined }, 'webhook listening');
+  return {
+    name: 'webhook',
+    port,
+    config,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await notices.close();
+    },
+  };
+}
