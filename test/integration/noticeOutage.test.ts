@@ -1,0 +1,94 @@
+/**
+ * ngircd goes down hard for a while, with the bot running and notices being
+ * queued; when it is back, every notice is delivered, in order, at the bot's
+ * default flood limits (IRC_SEND_BURST 4, IRC_SEND_RATE 1) on an ngircd with
+ * its normal flood penalty, and the bot is not thrown off.
+ *
+ * The bot reaches ngircd through a TCP gate so the test user can be back in
+ * the channel before the bot returns (otherwise the first lines could go to
+ * an empty channel).
+ */
+import { Bridge } from '../../bot/bridge';
+import { createLogger } from '../../bot/log';
+import { NoticeClient, prepareNotice } from '../../clients/notices';
+import { connectUser, delay, IrcUser, waitUntil } from '../harness';
+import { TcpGate, textsOn } from '../support/notices';
+import { Stack, startStack } from '../support/stack';
+
+jest.setTimeout(90000);
+
+let stack: Stack;
+let gate: TcpGate;
+let bridge: Bridge;
+let client: NoticeClient;
+const users: IrcUser[] = [];
+
+beforeAll(async () => {
+  stack = await startStack({ startBridge: false });
+  gate = await TcpGate.start({ host: stack.irc.host, port: stack.irc.port });
+  client = new NoticeClient({ redisUrl: stack.redis.url });
+  await client.connect();
+});
+
+afterAll(async () => {
+  await bridge?.stop();
+  for (const user of users) user.destroy();
+  await client?.close();
+  await gate?.stop();
+  await stack?.stop();
+});
+
+async function joinedUser(nick: string): Promise<IrcUser> {
+  const user = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick });
+  users.push(user);
+  await user.join('#test');
+  return user;
+}
+
+async function queue(message: string): Promise<void> {
+  const prepared = prepareNotice({ to: ['#test'], message });
+  if (!prepared.ok) throw new Error(prepared.reason);
+  await client.send(prepared);
+}
+
+const fromBot = (prefix: string) => (l: { command: string; nick?: string; params: string[] }) =>
+  l.command === 'PRIVMSG' && l.nick === 'zenbot' && (l.params[1] ?? '').startsWith(prefix);
+
+it('delivers everything queued during an IRC outage once the server is back, in order, without a flood kick', async () => {
+  const alice = await joinedUser('alice');
+  gate.open();
+  const config = { ...stack.config, ircPort: gate.port, sendBurst: 4, sendRate: 1 };
+  bridge = new Bridge(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'outage-bot'), { nickRegainMs: 1000, joinTimeoutMs: 3000, rejoinDelayMs: 300 });
+  await bridge.start();
+  await waitUntil(() => bridge.status().ircReady, 20000, 'the bot to join');
+  await queue('before-outage');
+  await alice.waitFor(fromBot('before-outage'), 20000);
+
+  // Outage: the IRC server dies; the bot keeps trying, the gate turns it away.
+  gate.close();
+  await stack.irc.kill();
+  await waitUntil(() => !bridge.status().ircRegistered, 20000, 'the bot to notice the outage');
+  for (let i = 1; i <= 20; i++) await queue(`during-${i}`);
+  await delay(1500);
+  // All 20 wait in Redis. The bot reads nothing while IRC is down; only a
+  // blocking read already under way when IRC went down can hand it the first one.
+  expect(await client.redis.xlen(stack.names.notices)).toBe(20);
+  expect(await bridge.metrics.value(bridge.metrics.noticesInFlight)).toBeLessThanOrEqual(1);
+
+  // The server comes back; the user first, then the bot.
+  await stack.irc.restart();
+  const bob = await joinedUser('bob');
+  gate.open();
+  await waitUntil(() => bridge.status().ircReady, 30000, 'the bot to reconnect and rejoin');
+  const reconnects = await bridge.metrics.value(bridge.metrics.ircReconnects);
+
+  await bob.waitForCount(fromBot('during-'), 20, 60000);
+  expect(textsOn(bob, '#test')).toEqual(Array.from({ length: 20 }, (_, i) => `during-${i + 1}`));
+  await waitUntil(async () => (await client.redis.xlen(stack.names.notices)) === 0, 10000, 'the stream to be empty');
+
+  // Still on the same connection: not killed for flooding, no reconnect since.
+  expect(bridge.status().ircRegistered).toBe(true);
+  expect(await bridge.metrics.value(bridge.metrics.ircReconnects)).toBe(reconnects);
+  expect(bob.lines.some((l) => l.command === 'QUIT' && l.nick === 'zenbot')).toBe(false);
+  expect(await bridge.metrics.value(bridge.metrics.notices, { state: 'sent' })).toBe(21);
+});

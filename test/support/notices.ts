@@ -1,0 +1,180 @@
+/**
+ * Helpers for the durable-notice tests: run `zen notify` (the built CLI) with
+ * stdin and capture its exit code, run the bot as a child process (for
+ * kill -9), read what an IRC user got, and a TCP gate that keeps the bot away
+ * from the IRC server until the test opens it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { killHard, spawnServer, stopProcess, type IrcUser, type ServerProcess } from '../harness';
+
+export const ZEN_CLI = join(__dirname, '..', '..', 'dist', 'clients', 'cli', 'zen.js');
+
+function requireBuild(): void {
+  if (!existsSync(ZEN_CLI)) throw new Error(`${ZEN_CLI} is missing; run \`npm run build\` first (npm test does)`);
+}
+
+export interface ZenResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/clients/cli/zen.js <args>` to completion (killed after `timeoutMs`). */
+export function runZen(args: string[], env: Record<string, string>, options: { stdin?: string; timeoutMs?: number } = {}): Promise<ZenResult> {
+  requireBuild();
+  return new Promise<ZenResult>((resolve, reject) => {
+    const child = spawn(process.execPath, [ZEN_CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+/** `zen notify` that must succeed (exit 0); fails the test with its output otherwise. */
+export async function notify(env: Record<string, string>, ...args: string[]): Promise<ZenResult> {
+  const result = await runZen(['notify', ...args], env);
+  if (result.code !== 0) throw new Error(`zen notify ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return result;
+}
+
+/** The bot as a separate process (`zen bot`), so it can be SIGKILLed. */
+export class BotProcess {
+  private constructor(readonly proc: ServerProcess) {}
+
+  static start(env: Record<string, string>): BotProcess {
+    requireBuild();
+    return new BotProcess(spawnServer('zen-bot', process.execPath, [ZEN_CLI, 'bot'], { env: { PATH: process.env.PATH ?? '', ...env } }));
+  }
+
+  /** kill -9. */
+  async kill(): Promise<void> {
+    await killHard(this.proc);
+  }
+
+  /** SIGTERM, SIGKILL after the grace period. */
+  async stop(): Promise<void> {
+    await stopProcess(this.proc, 'SIGTERM', 15000);
+  }
+
+  output(): string {
+    return this.proc.output();
+  }
+}
+
+/** Texts of the PRIVMSGs `user` received on `target` (a channel, or the user's own nick), in order. */
+export function textsOn(user: IrcUser, target: string): string[] {
+  return user
+    .privmsgs()
+    .filter((m) => m.target.toLowerCase() === target.toLowerCase())
+    .map((m) => m.text);
+}
+
+/**
+ * Checks a run of numbered messages `<prefix><n>` (n = 1..count) received
+ * on one target: every number arrived, and every restart of the sequence
+ * (a number not greater than the one before) counts as one replay.
+ * Returns the duplicates and replays for the caller to bound.
+ */
+export function checkSequence(texts: string[], prefix: string, count: number): { missing: number[]; duplicates: number; replays: number; outOfRange: string[] } {
+  const seen = new Map<number, number>();
+  const outOfRange: string[] = [];
+  let replays = 0;
+  let previous = 0;
+  for (const text of texts) {
+    if (!text.startsWith(prefix)) continue;
+    const n = Number(text.slice(prefix.length));
+    if (!Number.isInteger(n) || n < 1 || n > count) {
+      outOfRange.push(text);
+      continue;
+    }
+    if (n <= previous) replays++;
+    previous = n;
+    seen.set(n, (seen.get(n) ?? 0) + 1);
+  }
+  const missing: number[] = [];
+  let duplicates = 0;
+  for (let n = 1; n <= count; n++) {
+    const times = seen.get(n) ?? 0;
+    if (times === 0) missing.push(n);
+    duplicates += Math.max(0, times - 1);
+  }
+  return { missing, duplicates, replays, outOfRange };
+}
+
+/**
+ * A TCP forwarder in front of the IRC server: while closed it refuses
+ * connections (accepts and drops them at once), while open it forwards them.
+ * Lets a test decide when the bot may reach a restarted IRC server.
+ */
+export class TcpGate {
+  private readonly sockets = new Set<Socket>();
+  private isOpen = false;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    private readonly target: { host: string; port: number },
+  ) {}
+
+  static async start(target: { host: string; port: number }): Promise<TcpGate> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('gate has no port');
+    const gate = new TcpGate(server, address.port, target);
+    server.on('connection', (socket) => gate.accept(socket));
+    return gate;
+  }
+
+  open(): void {
+    this.isOpen = true;
+  }
+
+  /** Refuses new connections; existing ones stay. */
+  close(): void {
+    this.isOpen = false;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
+    if (!this.isOpen) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(this.target.port, this.target.host);
+    for (const s of [client, upstream]) {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  }
+}
