@@ -44,8 +44,9 @@ export interface Stack {
   /**
    * Starts (another) bridge with the stack's config, plus `env` on top when
    * given (then `config` becomes that config), and waits until it is ready.
+   * `tuning` goes on top of the stack's tuning for this bridge only.
    */
-  startBridge(env?: Record<string, string>): Promise<Bridge>;
+  startBridge(env?: Record<string, string>, tuning?: BridgeTuning): Promise<Bridge>;
   stopBridge(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -80,9 +81,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     bridge: undefined,
     ircGate,
     redisGate,
-    async startBridge(env?: Record<string, string>) {
+    async startBridge(env?: Record<string, string>, tuning?: BridgeTuning) {
       if (env !== undefined) stack.config = loadBotConfig({ ...baseEnv, ...env });
-      const bridge = new Bridge(stack.config, createLogger(LOG_LEVEL, 'test-bot'), { nickRegainMs: 1000, joinTimeoutMs: 3000, rejoinDelayMs: 300, ...options.tuning });
+      const bridge = new Bridge(stack.config, createLogger(LOG_LEVEL, 'test-bot'), { nickRegainMs: 1000, joinTimeoutMs: 3000, rejoinDelayMs: 300, ...options.tuning, ...tuning });
       stack.bridge = bridge;
       await bridge.start();
       await waitUntil(() => bridge.status().ircReady, 20000, 'the bridge to be registered and joined on IRC');
