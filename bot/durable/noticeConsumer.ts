@@ -230,6 +230,7 @@ export class NoticeConsumer {
             return;
           }
           this.log.warn({ id, entryId, err: (err as Error).message }, 'recording a notice fate failed; retrying');
+          if (isNoGroupError(err)) await this.stream.ensureGroup().catch(() => undefined); // Redis lost its data
           await this.sleep(Math.min(200 * 2 ** attempt, 5000), true);
         }
       }

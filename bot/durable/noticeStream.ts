@@ -136,7 +136,9 @@ export class NoticeStream {
 
   async close(): Promise<void> {
     this.abortReads();
-    await this.writer.quit().catch(() => this.writer.disconnect());
+    // QUIT when connected; otherwise drop it (QUIT would wait for Redis in the offline queue).
+    if (this.writer.status === 'ready') await this.writer.quit().catch(() => this.writer.disconnect());
+    else if (this.writer.status !== 'end') this.writer.disconnect();
   }
 }
 

@@ -67,6 +67,7 @@ export class NoticeClient {
    * "Connection is closed", the cause (ECONNREFUSED…) came as an error event.
    */
   explain(err: unknown): string {
+    if (err === undefined) return this.lastError?.message ?? 'not connected';
     const message = err instanceof Error ? err.message : String(err);
     if (/Connection is closed|Stream isn't writeable/i.test(message) && this.lastError) return this.lastError.message;
     return message;
@@ -146,12 +147,12 @@ export class NoticeClient {
         });
       }
     } finally {
-      sub.disconnect();
+      await closeConnection(sub);
     }
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeConnection(this.redis);
   }
 }
 
@@ -162,4 +163,15 @@ function safeReceipt(message: string) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Closes a connection without hanging: QUIT when connected (pending replies
+ * arrive first), otherwise drop it at once (QUIT would wait in the offline
+ * queue for a Redis that may never come back). Never disconnects twice.
+ */
+export async function closeConnection(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }

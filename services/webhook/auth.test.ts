@@ -1,4 +1,5 @@
-import { bearerToken, tokenMatches } from './auth';
+import { createHmac } from 'node:crypto';
+import { bearerToken, githubSignatureMatches, tokenMatches } from './auth';
 
 describe('webhook auth', () => {
   it('reads the token of a Bearer header only', () => {
@@ -17,5 +18,24 @@ describe('webhook auth', () => {
     expect(tokenMatches(`${token}x`, token)).toBe(false);
     expect(tokenMatches('', token)).toBe(false);
     expect(tokenMatches('Correct-horse-battery-staple', token)).toBe(false);
+  });
+});
+
+describe('GitHub signature', () => {
+  const secret = 'github-webhook-secret';
+  const body = Buffer.from('{"ref":"refs/heads/main"}');
+  const sign = (data: Buffer, key = secret) => `sha256=${createHmac('sha256', key).update(data).digest('hex')}`;
+
+  it('accepts the HMAC-SHA256 of the exact body', () => {
+    expect(githubSignatureMatches(body, sign(body), secret)).toBe(true);
+    expect(githubSignatureMatches(body, sign(body).toUpperCase().replace('SHA256=', 'sha256='), secret)).toBe(true);
+  });
+
+  it('refuses another body, another secret, and malformed headers', () => {
+    expect(githubSignatureMatches(Buffer.from('{"ref":"refs/heads/evil"}'), sign(body), secret)).toBe(false);
+    expect(githubSignatureMatches(body, sign(body, 'other'), secret)).toBe(false);
+    expect(githubSignatureMatches(body, undefined, secret)).toBe(false);
+    expect(githubSignatureMatches(body, 'sha1=abc', secret)).toBe(false);
+    expect(githubSignatureMatches(body, sign(body).slice(0, -2), secret)).toBe(false);
   });
 });

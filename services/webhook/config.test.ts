@@ -10,6 +10,7 @@ describe('webhook configuration', () => {
       port: 8787,
       host: '127.0.0.1',
       token: TOKEN,
+      githubSecret: undefined,
       maxBodyBytes: 65536,
       ratePerMinute: 60,
       burst: 10,

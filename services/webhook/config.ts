@@ -1,6 +1,6 @@
 import { botSettings, noticeFateTtl } from '../../bot/config';
 import { ConfigError } from '../../bot/errors/ConfigError';
-import { bool, integer, read, text, type Env, type Setting } from '../../bot/settings';
+import { bool, integer, optionalText, read, text, type Env, type Setting } from '../../bot/settings';
 
 /**
  * Settings of the webhook service, from the environment, each with its
@@ -20,6 +20,7 @@ export const webhookSettings = {
     if (raw !== '' && raw.length < MIN_TOKEN_LENGTH) throw new ConfigError(variable, `must be at least ${MIN_TOKEN_LENGTH} characters; e.g. \`openssl rand -hex 24\``);
     return raw === '' ? undefined : raw;
   }),
+  githubSecret: setting('WEBHOOK_GITHUB_SECRET', '', 'Secret of your GitHub webhooks: a `POST /notify/…` signed with it (X-Hub-Signature-256) needs no bearer token', optionalText),
   allowNoToken: setting('WEBHOOK_ALLOW_NO_TOKEN', 'false', 'Run without a token (anyone who can reach the port can post to IRC)', bool),
   maxBodyBytes: setting('WEBHOOK_MAX_BODY_BYTES', '65536', 'Largest request body accepted; bigger ones get 413', integer(64, 10_485_760)),
   ratePerMinute: setting('WEBHOOK_RATE_PER_MINUTE', '60', 'Requests per minute each client (IP address) may make after the burst; more get 429', integer(1, 1_000_000)),
@@ -31,6 +32,8 @@ export interface WebhookConfig {
   port: number;
   host: string;
   token: string | undefined;
+  /** GitHub webhook secret: requests signed with it are accepted without the bearer token. */
+  githubSecret: string | undefined;
   maxBodyBytes: number;
   ratePerMinute: number;
   burst: number;
@@ -54,6 +57,7 @@ export function loadWebhookConfig(env: Env): WebhookConfig {
     port: read(env, webhookSettings.port),
     host: read(env, webhookSettings.host),
     token,
+    githubSecret: read(env, webhookSettings.githubSecret),
     maxBodyBytes: read(env, webhookSettings.maxBodyBytes),
     ratePerMinute: read(env, webhookSettings.ratePerMinute),
     burst: read(env, webhookSettings.burst),

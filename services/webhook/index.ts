@@ -12,6 +12,9 @@ import { webhookHandler } from './server';
  * curl) into durable notices. See docs/notices.md.
  */
 
+/** How long start waits for the first Redis connection before listening anyway. */
+const REDIS_WAIT_MS = 5000;
+
 export interface RunningWebhook extends RunningService {
   /** The port actually listened on (useful with WEBHOOK_PORT=0). */
   readonly port: number;
@@ -30,7 +33,15 @@ export async function startWebhook(context: ServiceContext): Promise<RunningWebh
     redis: { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 200, 2000) },
     onError: (err) => log.debug({ err: err.message }, 'Redis error'),
   });
-  notices.connect().catch((err: Error) => log.warn({ err: notices.explain(err) }, 'Redis not reachable yet; retrying (requests get 503 meanwhile)'));
+  // Give Redis a moment so the first requests do not get 503; if it is down, start anyway and keep retrying.
+  const connected = await Promise.race([
+    notices.connect().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), REDIS_WAIT_MS).unref()),
+  ]);
+  if (!connected) log.warn({ err: notices.explain(undefined) }, 'Redis not reachable yet; retrying (requests get 503 meanwhile)');
   const limiter = new ClientRateLimiter(config.ratePerMinute, config.burst);
   const server: Server = createServer(webhookHandler({ config, notices, limiter, log }));
   server.requestTimeout = 30_000;

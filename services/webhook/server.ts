@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../bot/log';
 import { NoticeClient, prepareNotice, splitTargets } from '../../clients/notices';
 import { NOTICE_ID_MAX, targetProblem, type SayType } from '../../clients/protocol';
-import { bearerToken, tokenMatches } from './auth';
+import { bearerToken, githubSignatureMatches, tokenMatches } from './auth';
 import { readBody } from './body';
 import type { WebhookConfig } from './config';
 import { formatBody } from './formatters';
@@ -17,7 +17,8 @@ import type { ClientRateLimiter } from './rateLimiter';
  * - `GET /notices/<id>` → the notice's fate.
  * - `GET /healthz` → 200 while Redis is reachable (no token needed).
  *
- * Every other request needs `Authorization: Bearer <WEBHOOK_TOKEN>` and is
+ * Every other request needs `Authorization: Bearer <WEBHOOK_TOKEN>` (or, for
+ * POST /notify, a GitHub signature made with WEBHOOK_GITHUB_SECRET) and is
  * rate limited per client address. Errors are JSON `{"error": …}`.
  */
 
@@ -64,8 +65,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: WebhookDe
     res.setHeader('Retry-After', String(rate.retryAfterSeconds));
     return reply(req, res, 429, { error: `too many requests from ${client}; retry after ${rate.retryAfterSeconds} s` });
   }
-  if (config.token !== undefined) {
-    const given = bearerToken(req.headers.authorization);
+  const given = bearerToken(req.headers.authorization);
+  // A GitHub delivery signed with WEBHOOK_GITHUB_SECRET carries no token; its signature is checked once the body is read.
+  const signed = route === 'notify' && given === undefined && config.githubSecret !== undefined && header(req, 'x-hub-signature-256') !== undefined;
+  if (config.token !== undefined && !signed) {
     if (given === undefined || !tokenMatches(given, config.token)) {
       log.warn({ client, path, reason: given === undefined ? 'no bearer token' : 'wrong token' }, 'webhook request refused');
       res.setHeader('WWW-Authenticate', 'Bearer realm="zenrelay"');
@@ -76,10 +79,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: WebhookDe
   const rest = decodeSegment(path.slice(route === 'notify' ? '/notify/'.length : '/notices/'.length));
   if (rest === undefined) return reply(req, res, 400, { error: 'malformed percent-encoding in the path' });
   if (route === 'notices') return getFate(req, res, deps, rest);
-  return notify(req, res, deps, rest, url.searchParams.get('type'));
+  return notify(req, res, deps, rest, url.searchParams.get('type'), signed);
 }
 
-async function notify(req: IncomingMessage, res: ServerResponse, deps: WebhookDeps, targetList: string, typeParam: string | null): Promise<void> {
+async function notify(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: WebhookDeps,
+  targetList: string,
+  typeParam: string | null,
+  signed: boolean,
+): Promise<void> {
   const { config, log } = deps;
   const to = splitTargets(targetList);
   if (to.length === 0) return reply(req, res, 400, { error: 'no target in the path; POST /notify/%23channel or /notify/nick', code: 'bad_target' });
@@ -94,6 +104,10 @@ async function notify(req: IncomingMessage, res: ServerResponse, deps: WebhookDe
   if (!body.ok) {
     if (body.tooLarge) return reply(req, res, 413, { error: `body is ${body.size} bytes or more; the limit is ${config.maxBodyBytes} (WEBHOOK_MAX_BODY_BYTES)` });
     return reply(req, res, 400, { error: `could not read the body: ${body.reason}` });
+  }
+  if (signed && !githubSignatureMatches(body.body, header(req, 'x-hub-signature-256'), config.githubSecret ?? '')) {
+    log.warn({ client: req.socket.remoteAddress, path: req.url }, 'webhook request refused: bad GitHub signature');
+    return reply(req, res, 401, { error: 'X-Hub-Signature-256 does not match the body; check WEBHOOK_GITHUB_SECRET and the secret set in GitHub' });
   }
   const formatted = formatBody({
     contentType: req.headers['content-type'],

@@ -190,3 +190,15 @@ describe('Redis restart with appendonly', () => {
     expect(textsOn(alice, '#test').filter((t) => t.startsWith('after-restart-'))).toEqual(Array.from({ length: 5 }, (_, i) => `after-restart-${i + 1}`));
   });
 });
+
+describe('Redis losing its data', () => {
+  it('recreates the group and carries on when the stream and its group vanish under the running bot', async () => {
+    await botRunning();
+    await queue(['#test'], 'before-loss');
+    await alice.waitFor(fromBot('before-loss'), 20000);
+    await client.redis.del(stack.names.notices); // what a restart without persistence does to the bot's state
+    for (let i = 1; i <= 3; i++) await queue(['#test'], `after-loss-${i}`);
+    await alice.waitForCount(fromBot('after-loss-'), 3, 30000);
+    expect(textsOn(alice, '#test').filter((t) => t.startsWith('after-loss-'))).toEqual(['after-loss-1', 'after-loss-2', 'after-loss-3']);
+  });
+});

@@ -3,17 +3,19 @@
  * formatters (GitHub push, Alertmanager, generic JSON, plain text) arriving
  * on IRC, and GET /notices/<id> following the notice to `sent`.
  */
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createLogger } from '../../bot/log';
 import { startWebhook, type RunningWebhook } from '../../services/webhook';
-import { connectUser, IrcUser, waitUntil } from '../harness';
+import { connectUser, freePort, IrcUser, waitUntil } from '../harness';
 import { Stack, startStack } from '../support/stack';
 
 jest.setTimeout(60000);
 
 const TOKEN = 'webhook-test-token-0123456789';
+const GITHUB_SECRET = 'github-secret-for-tests';
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', 'services', 'webhook', 'fixtures', name));
 let stack: Stack;
 let alice: IrcUser;
@@ -59,16 +61,18 @@ const post = (path: string, body: string | Buffer, headers: Record<string, strin
 const streamLength = () => stack.probe.pub.xlen(stack.names.notices);
 const fromBot = (text: string) => (l: { command: string; nick?: string; params: string[] }) => l.command === 'PRIVMSG' && l.nick === 'zenbot' && l.params[1] === text;
 
+/** Starts a webhook and waits until it is connected to Redis. */
 async function start(env: Record<string, string>): Promise<RunningWebhook> {
-  return startWebhook({ redisUrl: stack.redis.url, namespace: '', env: { WEBHOOK_PORT: '0', ...env }, logger: createLogger('silent', 'test-webhook') });
+  const running = await startWebhook({ redisUrl: stack.redis.url, namespace: '', env: { WEBHOOK_PORT: '0', ...env }, logger: createLogger('silent', 'test-webhook') });
+  await waitUntil(async () => (await http(running.port, 'GET', '/healthz')).status === 200, 10000, 'the webhook to reach Redis');
+  return running;
 }
 
 beforeAll(async () => {
   stack = await startStack({ ngircdNoPenalty: true, env: { IRC_SEND_RATE: '50', IRC_SEND_BURST: '20' } });
   alice = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick: 'alice' });
   await alice.join('#test');
-  webhook = await start({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_MAX_BODY_BYTES: '4096', WEBHOOK_BURST: '1000' });
-  await waitUntil(async () => (await http(webhook.port, 'GET', '/healthz')).status === 200, 10000, 'the webhook to reach Redis');
+  webhook = await start({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_GITHUB_SECRET: GITHUB_SECRET, WEBHOOK_MAX_BODY_BYTES: '4096', WEBHOOK_BURST: '1000' });
 });
 
 afterAll(async () => {
@@ -144,6 +148,23 @@ describe('notices through the webhook', () => {
     expect(await streamLength()).toBe(before);
   });
 
+  it('accepts a GitHub delivery signed with WEBHOOK_GITHUB_SECRET instead of a token, and refuses a bad signature', async () => {
+    const body = Buffer.from(JSON.stringify({ ...JSON.parse(fixture('github-push.json').toString()), ref: 'refs/tags/v1.4.0', commits: [] }));
+    const signature = `sha256=${createHmac('sha256', GITHUB_SECRET).update(body).digest('hex')}`;
+    const github = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push' };
+    alice.mark();
+    const signed = await http(webhook.port, 'POST', '/notify/%23test', { headers: { ...github, 'X-Hub-Signature-256': signature }, body });
+    expect(signed.status).toBe(202);
+    await alice.waitFor(fromBot('[octo-org/zenrelay] alice pushed tag v1.4.0'));
+
+    const before = await streamLength();
+    const tampered = Buffer.from(body.toString().replace('v1.4.0', 'v6.6.6'));
+    const forged = await http(webhook.port, 'POST', '/notify/%23test', { headers: { ...github, 'X-Hub-Signature-256': signature }, body: tampered });
+    expect(forged.status).toBe(401);
+    expect(String(forged.json.error)).toMatch(/X-Hub-Signature-256 does not match the body/);
+    expect(await streamLength()).toBe(before);
+  });
+
   it('formats an Alertmanager webhook, one line per alert', async () => {
     alice.mark();
     const reply = await post('/notify/%23test', fixture('alertmanager.json'), { 'Content-Type': 'application/json' });
@@ -197,6 +218,21 @@ describe('rate limit', () => {
       expect((await http(limited.port, 'GET', '/healthz')).status).toBe(200);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('without Redis', () => {
+  it('starts anyway, reports 503 on /healthz and refuses notices with 503 instead of losing them', async () => {
+    const nowhere = `redis://127.0.0.1:${await freePort()}`;
+    const orphan = await startWebhook({ redisUrl: nowhere, namespace: '', env: { WEBHOOK_PORT: '0', WEBHOOK_TOKEN: TOKEN }, logger: createLogger('silent', 'test-webhook') });
+    try {
+      expect((await http(orphan.port, 'GET', '/healthz')).status).toBe(503);
+      const reply = await http(orphan.port, 'POST', '/notify/%23test', { headers: auth, body: 'nowhere to go' });
+      expect(reply.status).toBe(503);
+      expect(String(reply.json.error)).toMatch(/Redis is unavailable .*the notice was not queued, try again/);
+    } finally {
+      await orphan.close();
     }
   });
 });
