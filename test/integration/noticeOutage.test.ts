@@ -57,7 +57,7 @@ const fromBot = (prefix: string) => (l: { command: string; nick?: string; params
 it('delivers everything queued during an IRC outage once the server is back, in order, without a flood kick', async () => {
   const alice = await joinedUser('alice');
   gate.open();
-  const config = { ...stack.config, ircPort: gate.port, sendBurst: 4, sendRate: 1 };
+  const config = { ...stack.config, ircPort: gate.port, sendBurst: 4, sendRate: 1, shutdownTimeoutMs: 1000 };
   bridge = new Bridge(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'outage-bot'), { nickRegainMs: 1000, joinTimeoutMs: 3000, rejoinDelayMs: 300 });
   await bridge.start();
   await waitUntil(() => bridge.status().ircReady, 20000, 'the bot to join');
@@ -91,4 +91,27 @@ it('delivers everything queued during an IRC outage once the server is back, in 
   expect(await bridge.metrics.value(bridge.metrics.ircReconnects)).toBe(reconnects);
   expect(bob.lines.some((l) => l.command === 'QUIT' && l.nick === 'zenbot')).toBe(false);
   expect(await bridge.metrics.value(bridge.metrics.notices, { state: 'sent' })).toBe(21);
+});
+
+it('reads a 10,000-notice backlog a window at a time: bounded in flight, bounded send queue', async () => {
+  // Published the SDK-less way: a plain XADD with the documented field, no fate hash.
+  const pipeline = client.redis.pipeline();
+  for (let i = 1; i <= 10_000; i++) {
+    pipeline.xadd(stack.names.notices, '*', 'envelope', JSON.stringify({ version: 1, type: 'privmsg', data: { to: '#test', message: `backlog-${i}`, id: `backlog-${i}` } }));
+  }
+  await pipeline.exec();
+  await waitUntil(async () => (await bridge.metrics.value(bridge.metrics.noticesPending)) >= 9000, 20000, 'the pending gauge to show the backlog');
+  const window = stack.config.noticeWindow;
+  let maxInFlight = 0;
+  let maxDepth = 0;
+  for (let sample = 0; sample < 30; sample++) {
+    maxInFlight = Math.max(maxInFlight, await bridge.metrics.value(bridge.metrics.noticesInFlight));
+    maxDepth = Math.max(maxDepth, bridge.status().queueDepth);
+    await delay(100);
+  }
+  expect(maxInFlight).toBeGreaterThan(0); // it is working through the backlog…
+  expect(maxInFlight).toBeLessThanOrEqual(window); // …a window at a time
+  expect(maxDepth).toBeLessThanOrEqual(window);
+  expect(await client.redis.xlen(stack.names.notices)).toBeGreaterThan(10_000 - window - 100);
+  await waitUntil(async () => (await client.fate('backlog-1'))?.state === 'sent', 20000, 'the first backlog notice to be sent');
 });
