@@ -90,7 +90,7 @@ it('delivers everything queued during an IRC outage once the server is back, in 
   expect(bridge.status().ircRegistered).toBe(true);
   expect(await bridge.metrics.value(bridge.metrics.ircReconnects)).toBe(reconnects);
   expect(bob.lines.some((l) => l.command === 'QUIT' && l.nick === 'zenbot')).toBe(false);
-  expect(await bridge.metrics.value(bridge.metrics.notices, { state: 'sent' })).toBe(21);
+  await waitUntil(async () => (await bridge.metrics.value(bridge.metrics.notices, { state: 'sent' })) === 21, 10000, '21 notices counted as sent');
 });
 
 it('reads a 10,000-notice backlog a window at a time: bounded in flight, bounded send queue', async () => {
