@@ -31,7 +31,13 @@ export function registerServiceCommand(program: Command): void {
         throw err;
       }
       const logger = createLogger(process.env.LOG_LEVEL ?? 'info', `zen-${name}`);
-      const running = await service.start({ ...bus, env: process.env, logger });
+      const running = await service.start({ ...bus, env: process.env, logger }).catch((err: unknown) => {
+        // A service's own settings (e.g. WEBHOOK_TOKEN) are bad: exit 2 naming the variable, like the bot.
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`zen service ${name}: ${err.message}
+`);
+        return process.exit(CONFIG_EXIT_CODE);
+      });
       logger.info({ service: name }, 'service running');
       let stopping = false;
       const stop = () => {
