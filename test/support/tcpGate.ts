@@ -23,6 +23,8 @@ export interface TcpGate {
   open(): void;
   /** Holds new connections (existing ones stay up). */
   close(): void;
+  /** Cuts every connection going through the gate (held ones too), as a network failure would. */
+  dropAll(): void;
   /** Stops listening and destroys every connection. */
   stop(): Promise<void>;
 }
@@ -93,6 +95,9 @@ export async function startTcpGate(targetPort: number, { open = true }: { open?:
     },
     close() {
       isOpen = false;
+    },
+    dropAll() {
+      for (const socket of sockets) socket.destroy();
     },
     async stop() {
       isOpen = false;
