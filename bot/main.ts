@@ -23,6 +23,10 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   }
   const log = createLogger(config.logLevel, 'zen-bot');
   log.info({ config: redactConfig(config) }, 'starting');
+  if (config.ircChannels.length === 0) {
+    // The usual cause: `IRC_CHANNELS=#chan` in a .env file, where an unquoted # starts a comment.
+    log.warn('IRC_CHANNELS is empty: the bot joins no channel. In a .env file, quote channel names: IRC_CHANNELS="#a,#b"');
+  }
   const bridge = new Bridge(config, log);
   const http = await startBridgeHttp(config, bridge, log).catch((err: Error) => {
     process.stderr.write(`zen bot: ${err.message}\n`);
