@@ -3,6 +3,7 @@ import { Client, ClientOptions } from 'irc-framework';
 import type { Logger } from '../log';
 import { backoffDelay } from './backoff';
 import { alternativeNick } from './nicks';
+import { saslFailureMessage } from './sasl';
 
 /**
  * Keeps the bot on IRC, whatever happens: a fresh irc-framework client per
@@ -226,7 +227,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       this.log.warn({ error: event.error, reason: event.reason, channel: event.channel }, 'IRC error reply');
       if (event.channel && this.state === 'registered') this.maybeReady(event.channel);
     });
-    client.on('sasl failed', (event) => this.log.error({ reason: event.reason }, 'SASL authentication failed; check IRC_SASL_ACCOUNT and IRC_SASL_PASSWORD'));
+    client.on('sasl failed', (event) => this.log.error({ reason: event.reason, server: event.message }, saslFailureMessage(event.reason)));
+    client.on('loggedin', (event) => this.log.info({ account: event.account }, 'logged in to services'));
     client.on('ping timeout', () => {
       this.lastDisconnectReason = 'ping timeout';
       this.log.warn({ seconds: this.options.pingTimeoutSeconds }, 'IRC ping timeout; reconnecting');

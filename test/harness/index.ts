@@ -1,6 +1,7 @@
 /**
  * Integration-test harness: real redis-server, ngircd and InspIRCd on free
- * loopback ports, plus a raw IRC client for "human" users.
+ * loopback ports, Atheme services linked to InspIRCd, plus a raw IRC client
+ * for "human" users.
  */
 export * from './ports';
 export * from './process';
@@ -11,5 +12,6 @@ export { makeTempDir, removeTempDir } from './tempDir';
 export * from './redisServer';
 export * from './ngircd';
 export * from './inspircd';
+export * from './atheme';
 export * from './ircParse';
 export * from './ircUser';

@@ -7,11 +7,13 @@
  * `<path>` block pointing every dir into a world-writable temp dir. IRCv3
  * modules are loaded (cap, server-time, message-tags, account-tag, echo-message,
  * msgid, labeled-response, batch, cap-notify, ...). account-tag and
- * account-notify are advertised but no one can log in: there are no services.
+ * account-notify are advertised but no one can log in unless `services` is
+ * set: then a services server (atheme.ts) can link on `services.port`.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagedServer, waitForOutput } from './managedServer';
+import { freePort } from './ports';
 import { waitForPort } from './process';
 import { makeTempDir } from './tempDir';
 import type { IrcServer } from './types';
@@ -34,7 +36,32 @@ export interface StartInspircdOptions {
   extraModules?: string[];
   /** Raw config appended at the end. */
   extraConfig?: string;
+  /**
+   * Accept a services server (Atheme, see atheme.ts): a `<bind type="servers">`
+   * on another free loopback port, `<link>`, `<uline>`, and the spanningtree,
+   * sasl (`<sasl target>`), svshold, chghost and cban modules.
+   */
+  services?: { name?: string; password?: string };
 }
+
+/** Where and how a services server links to the test InspIRCd. */
+export interface ServicesLink {
+  /** The services server's name (`<link name>`, `<uline>`, `<sasl target>`). */
+  name: string;
+  password: string;
+  /** The InspIRCd server-to-server port on 127.0.0.1. */
+  port: number;
+  /** The InspIRCd's own server name (Atheme's `uplink` name). */
+  uplinkName: string;
+}
+
+/** A test InspIRCd; `services` is set when it was started with the `services` option. */
+export interface InspircdServer extends IrcServer {
+  readonly services?: ServicesLink;
+}
+
+/** Server-linking modules loaded with the `services` option. */
+export const INSPIRCD_SERVICES_MODULES: readonly string[] = ['spanningtree', 'sasl', 'svshold', 'chghost', 'cban'];
 
 /** IRCv3 and helper modules loaded into every test InspIRCd. */
 export const INSPIRCD_MODULES: readonly string[] = [
@@ -56,8 +83,8 @@ export const INSPIRCD_MODULES: readonly string[] = [
 ];
 
 /** The inspircd.conf the harness writes (exported for reference and tests). */
-export function inspircdConfig(dir: string, port: number, opts: StartInspircdOptions = {}): string {
-  const modules = [...INSPIRCD_MODULES, ...(opts.extraModules ?? [])];
+export function inspircdConfig(dir: string, port: number, opts: StartInspircdOptions = {}, link?: ServicesLink): string {
+  const modules = [...INSPIRCD_MODULES, ...(link ? INSPIRCD_SERVICES_MODULES : []), ...(opts.extraModules ?? [])];
   return [
     '<config format="xml">',
     `<path configdir="${dir}" datadir="${dir}" logdir="${dir}" runtimedir="${dir}">`,
@@ -82,13 +109,43 @@ export function inspircdConfig(dir: string, port: number, opts: StartInspircdOpt
     '<channels users="100" opers="100">',
     `<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" flush="1" target="${join(dir, 'ircd.log')}">`,
     ...modules.map((name) => `<module name="${name}">`),
+    ...(link ? servicesLinkConfig(link) : []),
     opts.extraConfig ?? '',
     '',
   ].join('\n');
 }
 
-/** Starts InspIRCd and resolves once it listens. */
-export async function startInspircd(opts: StartInspircdOptions = {}): Promise<IrcServer> {
+function servicesLinkConfig(link: ServicesLink): string[] {
+  return [
+    `<bind address="127.0.0.1" port="${link.port}" type="servers">`,
+    `<link name="${link.name}" ipaddr="127.0.0.1" port="${link.port}" allowmask="127.0.0.0/8" sendpass="${link.password}" recvpass="${link.password}">`,
+    `<uline server="${link.name}" silent="yes">`,
+    `<sasl target="${link.name}" requiressl="no">`,
+  ];
+}
+
+/**
+ * Starts InspIRCd and resolves once it listens. With `services`, a clash on
+ * the server-to-server port is retried with another port.
+ */
+export async function startInspircd(opts: StartInspircdOptions = {}): Promise<InspircdServer> {
+  if (!opts.services) return startInspircdOnce(opts);
+  for (let attempt = 1; ; attempt++) {
+    const link: ServicesLink = {
+      name: opts.services.name ?? 'services.test',
+      password: opts.services.password ?? 'zenrelay-link',
+      port: await freePort(),
+      uplinkName: opts.serverName ?? 'irc.inspircd.test',
+    };
+    try {
+      return await startInspircdOnce(opts, link);
+    } catch (err) {
+      if (attempt >= 3 || !/listeners failed to bind/i.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startInspircdOnce(opts: StartInspircdOptions, link?: ServicesLink): Promise<InspircdServer> {
   const dir = makeTempDir('inspircd', 0o777);
   const confPath = join(dir, 'inspircd.conf');
   const logPath = join(dir, 'ircd.log');
@@ -100,7 +157,7 @@ export async function startInspircd(opts: StartInspircdOptions = {}): Promise<Ir
       portInUse: /listeners failed to bind|Address already in use/i,
       prepare: (port) => {
         writeFileSync(join(dir, 'motd.txt'), 'zenrelay test server\n');
-        writeFileSync(confPath, inspircdConfig(dir, port, opts));
+        writeFileSync(confPath, inspircdConfig(dir, port, opts, link));
         chmodSync(confPath, 0o644);
         chmodSync(join(dir, 'motd.txt'), 0o644);
         return {
@@ -122,7 +179,7 @@ export async function startInspircd(opts: StartInspircdOptions = {}): Promise<Ir
     },
     opts.port,
   );
-  return managed.handle({ kind: 'inspircd' as const, serverName: opts.serverName ?? 'irc.inspircd.test' });
+  return managed.handle({ kind: 'inspircd' as const, serverName: opts.serverName ?? 'irc.inspircd.test', services: link });
 }
 
 function tail(text: string, chars: number): string {
