@@ -35,6 +35,8 @@ export interface BridgeStatus {
 }
 
 const INPUT_PREVIEW_CHARS = 200;
+/** Longest wait for the notices reader to stop at shutdown (it can hang while Redis is down). */
+const NOTICES_STOP_MS = 3000;
 
 export class Bridge {
   readonly metrics = new BotMetrics();
@@ -100,7 +102,9 @@ export class Bridge {
   private async shutdown(): Promise<void> {
     this.log.info({ queued: this.queue.depth }, 'shutting down');
     await this.bus.unsubscribe();
-    await this.notices.stopReading();
+    if (!(await settlesWithin(this.notices.stopReading(), NOTICES_STOP_MS))) {
+      this.log.warn({ waitedMs: NOTICES_STOP_MS }, 'the durable notices reader did not stop (Redis down?); shutting down anyway');
+    }
     if (this.queue.depth > 0) {
       const drained = await this.queue.drain(this.config.shutdownTimeoutMs);
       if (!drained) this.log.warn({ unsent: this.queue.depth }, 'send queue not drained before the shutdown timeout');
@@ -163,6 +167,17 @@ export class Bridge {
     this.metrics.rejected.inc({ code: rejection.code });
     this.badInputLog.warn({ code: rejection.code, reason: rejection.reason, source }, 'rejected a payload from out');
     this.bus.publishError(envelope('error', data));
+  }
+}
+
+/** Whether `promise` settles (either way) within `ms`; a shutdown step must not hold the process forever. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

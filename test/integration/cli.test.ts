@@ -214,6 +214,25 @@ describe('SIGTERM', () => {
   });
 });
 
+describe('SIGTERM while Redis is down', () => {
+  it('still QUITs IRC and exits 0', async () => {
+    const ownRedis = await startRedis();
+    try {
+      const erin = await user('erin', '#down');
+      const zen = zenBot(botEnv({ REDIS_URL: ownRedis.url, IRC_NICK: 'downbot', IRC_CHANNELS: '#down' }));
+      await joined(erin, 'downbot', zen);
+      await ownRedis.kill();
+      await zen.waitForOutput(/"role":"publisher".*"msg":"Redis error"/);
+      erin.mark();
+      zen.child.kill('SIGTERM');
+      await erin.waitFor((l) => l.command === 'QUIT' && l.nick === 'downbot', 30000);
+      expect(await zen.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await ownRedis.stop();
+    }
+  });
+});
+
 describe('.env', () => {
   it('reads settings from .env in the working directory; the environment wins over it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zenrelay-dotenv-'));
