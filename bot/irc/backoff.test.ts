@@ -1,4 +1,4 @@
-import { backoffDelay } from './backoff';
+import { attemptAfterClose, backoffDelay } from './backoff';
 import { alternativeNick } from './nicks';
 
 describe('backoffDelay', () => {
@@ -32,5 +32,31 @@ describe('alternativeNick', () => {
     expect(alternativeNick(long, 0)).toHaveLength(30);
     expect(alternativeNick(long, 0).endsWith('_')).toBe(true);
     expect(alternativeNick(long, 5, 30, () => 0.5)).toBe('a'.repeat(27) + '500');
+  });
+});
+
+describe('attemptAfterClose', () => {
+  it('starts over after a connection that stayed registered long enough', () => {
+    expect(attemptAfterClose(5, 30_000, 30_000)).toBe(0);
+    expect(attemptAfterClose(5, 3_600_000, 30_000)).toBe(0);
+  });
+
+  it('keeps counting when the server dropped the bot soon after registration, or before it', () => {
+    expect(attemptAfterClose(5, 29_999, 30_000)).toBe(5);
+    expect(attemptAfterClose(5, 0, 30_000)).toBe(5);
+    expect(attemptAfterClose(3, undefined, 30_000)).toBe(3);
+    expect(attemptAfterClose(0, 1000, 30_000)).toBe(0);
+  });
+
+  it('makes repeated kills right after registration back off to the cap', () => {
+    const opts = { minMs: 1000, maxMs: 60000 };
+    let attempt = 0;
+    const delays: number[] = [];
+    for (let kill = 0; kill < 8; kill++) {
+      attempt = attemptAfterClose(attempt, 2000);
+      delays.push(backoffDelay(attempt, opts, () => 0.999999));
+      attempt++;
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
   });
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Client, ClientOptions } from 'irc-framework';
 import type { Logger } from '../log';
-import { backoffDelay } from './backoff';
+import { attemptAfterClose, backoffDelay } from './backoff';
 import { alternativeNick } from './nicks';
 import { saslFailureMessage } from './sasl';
 
@@ -64,6 +64,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private client: Client | undefined;
   private state: State = 'idle';
   private attempt = 0;
+  /** When the current connection registered (performance.now()); undefined before. */
+  private registeredAt: number | undefined;
   private nickAttempt = 0;
   private identityNow: Identity;
   /** Channels the bot should be in, keyed by lowercased name. */
@@ -242,7 +244,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private onRegistered(client: Client, nick: string): void {
     if (client !== this.client) return;
     this.state = 'registered';
-    this.attempt = 0;
+    this.registeredAt = performance.now();
     const old = this.identityNow.nick;
     this.identityNow = { nick };
     if (old !== nick) this.emit('nick', { old, new: nick });
@@ -333,6 +335,9 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.state = 'waiting';
     if (wasRegistered) this.log.warn({ reason }, 'disconnected from IRC');
     this.emit('disconnected', { reason });
+    // The backoff starts over only after a connection that stayed up a while (see attemptAfterClose).
+    this.attempt = attemptAfterClose(this.attempt, this.registeredAt === undefined ? undefined : performance.now() - this.registeredAt);
+    this.registeredAt = undefined;
     const delayMs = backoffDelay(this.attempt, { minMs: this.options.reconnectMinMs, maxMs: this.options.reconnectMaxMs }, this.random);
     this.attempt++;
     this.emit('reconnecting', { attempt: this.attempt, delayMs });

@@ -1,8 +1,9 @@
 /**
  * The bridge's IRC supervisor on a real ngircd: the fallback nick when its
  * own is taken (and `zenircbot:nick` following it), regaining the nick when
- * it frees up (seen QUIT, seen NICK, or by the periodic retry), and the
- * ping-timeout watchdog on a server that stops answering (SIGSTOP).
+ * it frees up (seen QUIT, seen NICK, or by the periodic retry), the
+ * ping-timeout watchdog on a server that stops answering (SIGSTOP), and the
+ * backoff when the connection is cut right after every registration.
  */
 import { connectUser, IrcUser, waitUntil } from '../harness';
 import { Stack, startStack } from '../support/stack';
@@ -122,5 +123,33 @@ describe('ping timeout', () => {
     alice.mark();
     await stack.probe.say('#test', 'back after the freeze');
     await alice.waitFor((l) => l.command === 'PRIVMSG' && l.nick === 'zenbot' && l.params[1] === 'back after the freeze', 15000);
+  });
+});
+
+describe('a connection cut right after every registration', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ gates: { irc: true }, ngircdNoPenalty: true });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('backs off instead of reconnecting at the shortest delay forever', async () => {
+    const bridge = stack.bridge!;
+    const delays: number[] = [];
+    bridge.irc.on('reconnecting', ({ delayMs }) => delays.push(delayMs));
+    // Like a ban or a flood kill: every time the bot registers, the connection drops.
+    const cut = () => stack.ircGate!.dropAll();
+    bridge.irc.on('registered', cut);
+    cut();
+    await waitUntil(() => delays.length >= 4, 30000, 'four reconnections');
+    bridge.irc.off('registered', cut);
+    // IRC_RECONNECT_MIN_MS=200: the delay's ceiling doubles each time (jitter keeps it within [ceiling/2, ceiling]).
+    expect(delays[3]).toBeGreaterThanOrEqual(800 / 2);
+    expect(delays[3]).toBeGreaterThan(Math.max(delays[0], 200));
+    await waitUntil(() => bridge.status().ircReady, 20000, 'the bot back once the cuts stop');
   });
 });
