@@ -226,6 +226,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     });
     client.on('quit', (event) => this.maybeRegain(event.nick));
     client.on('irc error', (event) => {
+      // After our own QUIT the server's "ERROR :Closing link" is the expected goodbye, not a problem.
+      if (this.state === 'stopped') return;
       this.log.warn({ error: event.error, reason: event.reason, channel: event.channel }, 'IRC error reply');
       if (event.channel && this.state === 'registered') this.maybeReady(event.channel);
     });
