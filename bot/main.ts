@@ -22,17 +22,10 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     throw err;
   }
   const log = createLogger(config.logLevel, 'zen-bot');
-  log.info({ config: redactConfig(config) }, 'starting');
-  if (config.ircChannels.length === 0) {
-    // The usual cause: `IRC_CHANNELS=#chan` in a .env file, where an unquoted # starts a comment.
-    log.warn('IRC_CHANNELS is empty: the bot joins no channel. In a .env file, quote channel names: IRC_CHANNELS="#a,#b"');
-  }
-  const bridge = new Bridge(config, log);
-  const http = await startBridgeHttp(config, bridge, log).catch((err: Error) => {
-    process.stderr.write(`zen bot: ${err.message}\n`);
-    process.exit(CONFIG_EXIT_CODE);
-  });
-
+  // Signal handlers go in before anything else (a signal without a handler kills at once), so a
+  // SIGTERM during startup is a graceful stop too. Handlers run on a later tick, once `bridge` is set.
+  let bridge: Bridge | undefined;
+  let http: Awaited<ReturnType<typeof startBridgeHttp>>;
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -41,8 +34,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     }
     signalled = true;
     log.info({ signal }, 'signal received; stopping');
-    bridge
-      .stop()
+    (bridge?.stop() ?? Promise.resolve())
       .then(() => http?.close())
       .then(
         () => process.exit(0),
@@ -55,5 +47,17 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
+  log.info({ config: redactConfig(config) }, 'starting');
+  if (config.ircChannels.length === 0) {
+    // The usual cause: `IRC_CHANNELS=#chan` in a .env file, where an unquoted # starts a comment.
+    log.warn('IRC_CHANNELS is empty: the bot joins no channel. In a .env file, quote channel names: IRC_CHANNELS="#a,#b"');
+  }
+  bridge = new Bridge(config, log);
+
+  http = await startBridgeHttp(config, bridge, log).catch((err: Error) => {
+    process.stderr.write(`zen bot: ${err.message}\n`);
+    process.exit(CONFIG_EXIT_CODE);
+  });
+  if (signalled) return;
   await bridge.start();
 }

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Redis } from 'ioredis';
-import { connectUser, IrcServer, IrcUser, ParsedLine, RedisServer, startNgircd, startRedis, waitUntil } from '../harness';
+import { connectUser, freePort, IrcServer, IrcUser, ParsedLine, RedisServer, startNgircd, startRedis, waitUntil } from '../harness';
 import { spawnZen, ZEN_JS, ZenProcess } from '../support/cli';
 
 jest.setTimeout(90000);
@@ -211,6 +211,17 @@ describe('SIGTERM', () => {
     } finally {
       pub.disconnect();
     }
+  });
+});
+
+describe('SIGTERM during startup', () => {
+  it('stops cleanly with exit 0 while the bot still waits for Redis', async () => {
+    const nothing = await freePort();
+    const zen = zenBot(botEnv({ REDIS_URL: `redis://127.0.0.1:${nothing}`, IRC_NICK: 'earlybot', IRC_CHANNELS: '#early' }));
+    await zen.waitForOutput(/"msg":"starting"/);
+    zen.child.kill('SIGTERM');
+    expect(await zen.exited).toEqual({ code: 0, signal: null });
+    expect(zen.stderr()).toMatch(/"msg":"stopped"/);
   });
 });
 
