@@ -133,6 +133,7 @@ export class Bridge {
       queue.setWriter(null);
     });
     irc.on('reconnecting', () => metrics.ircReconnects.inc());
+    irc.on('ownLine', () => queue.charge(1));
     queue.on('written', ({ line, waitedMs }) => {
       metrics.linesOut.inc({ command: line.slice(0, line.indexOf(' ')) });
       metrics.sendDelay.observe(waitedMs / 1000);

@@ -56,6 +56,11 @@ export interface IrcConnectionEvents {
   nick: [{ old: string; new: string }];
   disconnected: [{ reason: string }];
   reconnecting: [{ attempt: number; delayMs: number }];
+  /**
+   * A line went out that the send queue did not write: registration, PONG,
+   * PING, JOIN, NICK. The server counts it against the flood limit all the same.
+   */
+  ownLine: [string];
 }
 
 type State = 'idle' | 'connecting' | 'registered' | 'ready' | 'waiting' | 'stopped';
@@ -75,6 +80,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private readonly timers = new Set<NodeJS.Timeout>();
   private connectionTimers = new Set<NodeJS.Timeout>();
   private lastDisconnectReason = '';
+  /** True while writeLine hands a send-queue line to the client. */
+  private writingQueued = false;
 
   constructor(
     private readonly options: IrcConnectionOptions,
@@ -125,7 +132,12 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   /** Writes one complete line (without CRLF). False when there is no registered connection. */
   writeLine(line: string): boolean {
     if (!this.client || !this.isRegistered || !this.client.connected) return false;
-    this.client.raw(line);
+    this.writingQueued = true;
+    try {
+      this.client.raw(line);
+    } finally {
+      this.writingQueued = false;
+    }
     return true;
   }
 
@@ -239,6 +251,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     });
     client.on('raw', (event) => {
       if (event.from_server && event.line.startsWith('ERROR')) this.lastDisconnectReason = event.line;
+      // irc-framework reports each line as it writes it; the queue's own are marked by writeLine.
+      if (!event.from_server && !this.writingQueued && client === this.client) this.emit('ownLine', event.line);
     });
     client.on('close', () => this.onClose(client));
   }

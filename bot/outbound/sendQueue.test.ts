@@ -51,6 +51,29 @@ describe('SendQueue', () => {
     expect(() => new SendQueue({ burst: 1, ratePerSecond: 1, maxLines: 0 })).toThrow(RangeError);
   });
 
+  it('counts lines written outside the queue against the rate (charge)', () => {
+    const { queue, written, times, writer } = make({ burst: 4, ratePerSecond: 1 });
+    queue.charge(3); // e.g. the connection's own JOIN and PONGs
+    queue.setWriter(writer);
+    queue.enqueue(lines('#a', 3));
+    jest.advanceTimersByTime(0);
+    expect(written).toEqual(['#a1']); // 4 - 3 = one token left
+    jest.advanceTimersByTime(2000);
+    expect(written).toEqual(['#a1', '#a2', '#a3']);
+    expect(times).toEqual([0, 1000, 2000]);
+  });
+
+  it('lets a charge go into debt, down to minus the burst', () => {
+    const { queue, written, times, writer } = make({ burst: 2, ratePerSecond: 1 });
+    queue.charge(10);
+    queue.setWriter(writer);
+    queue.enqueue(lines('#a', 1));
+    jest.advanceTimersByTime(2999);
+    expect(written).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(times).toEqual([3000]); // from -2 back to 1 token takes 3 s, not 9
+  });
+
   it('writes lines of one key in order, asynchronously', () => {
     const { queue, written, writer } = make();
     queue.setWriter(writer);

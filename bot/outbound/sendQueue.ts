@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { FairQueue, type KeyedItem } from './fairQueue';
-import { createBucket, takeToken, type BucketOptions, type TokenBucket } from './tokenBucket';
+import { chargeTokens, createBucket, takeToken, type BucketOptions, type TokenBucket } from './tokenBucket';
 
 /** Key for raw lines (not tied to one target). */
 export const RAW_KEY = '*raw';
@@ -126,6 +126,15 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     }
     this.schedule();
     return true;
+  }
+
+  /**
+   * Counts `lines` written to the same connection outside this queue (the
+   * connection's own PONG, JOIN, NICK) against the rate limit, so that
+   * together they stay within it. Queued lines wait until the debt is paid.
+   */
+  charge(lines: number): void {
+    this.bucket = chargeTokens(this.bucket, lines, this.bucketOptions, this.now());
   }
 
   /**

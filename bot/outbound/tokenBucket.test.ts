@@ -1,4 +1,4 @@
-import { createBucket, takeToken, type BucketOptions, type TokenBucket } from './tokenBucket';
+import { chargeTokens, createBucket, takeToken, type BucketOptions, type TokenBucket } from './tokenBucket';
 
 const opts: BucketOptions = { burst: 5, ratePerSecond: 1 };
 
@@ -89,5 +89,22 @@ describe('token bucket', () => {
 
   it('refuses a negative rate', () => {
     expect(() => takeToken(createBucket(1, 0), { burst: 1, ratePerSecond: -1 }, 0)).toThrow(RangeError);
+  });
+});
+
+describe('chargeTokens', () => {
+  const opts = { burst: 4, ratePerSecond: 2 };
+
+  it('refills first, then takes the tokens even when they are not there', () => {
+    const b = chargeTokens({ tokens: 1, updatedAt: 0 }, 3, opts, 500);
+    expect(b).toEqual({ tokens: -1, updatedAt: 500 });
+    const next = takeToken(b, opts, 500);
+    expect(next.ok).toBe(false);
+    expect(next.waitMs).toBe(1000);
+  });
+
+  it('never goes below minus the burst, and does nothing when unlimited', () => {
+    expect(chargeTokens(createBucket(4, 0), 100, opts, 0).tokens).toBe(-4);
+    expect(chargeTokens(createBucket(4, 0), 100, { burst: 4, ratePerSecond: 0 }, 0).tokens).toBe(4);
   });
 });

@@ -56,3 +56,17 @@ export function takeToken(bucket: TokenBucket, opts: BucketOptions, now: number)
   const waitMs = Math.max(1, Math.ceil(((1 - tokens) * 1000) / ratePerSecond - EPSILON));
   return { bucket: { tokens, updatedAt: now }, ok: false, waitMs };
 }
+
+/**
+ * Refills `bucket`, then takes `count` tokens whether or not they are there:
+ * for lines that went out without asking (the connection's own PONG, JOIN,
+ * NICK), which the server counts all the same. The balance may go negative,
+ * down to minus the burst, so later lines wait until the debt is paid.
+ */
+export function chargeTokens(bucket: TokenBucket, count: number, opts: BucketOptions, now: number): TokenBucket {
+  const capacity = Math.max(1, opts.burst);
+  if (opts.ratePerSecond === 0) return { tokens: capacity, updatedAt: now };
+  const elapsed = Math.max(0, now - bucket.updatedAt);
+  const tokens = Math.min(capacity, bucket.tokens + (elapsed * opts.ratePerSecond) / 1000);
+  return { tokens: Math.max(-capacity, tokens - count), updatedAt: now };
+}

@@ -9,8 +9,9 @@
  * Server: penalty threshold 10 lines, drained at 3 lines/s. Bot: burst 4,
  * 2 lines/s, the same shape as the defaults (4 and 1 against InspIRCd's
  * default 10 and 1/s), only faster. Some headroom is needed: InspIRCd drains
- * the penalty lazily, once a second at best, and the bot's own PING and JOIN
- * after registration (3 penalty points) are not counted by its token bucket.
+ * the penalty lazily, once a second at best, and weighs some commands more
+ * than one line (JOIN 2, NICK 4), while the bot's bucket charges one token per
+ * line it writes, its own registration, PONG and JOIN lines included.
  */
 import { connectUser, IrcUser, ParsedLine, waitUntil } from '../harness';
 import { Stack, startStack } from '../support/stack';
