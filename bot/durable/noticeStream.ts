@@ -25,6 +25,8 @@ export class NoticeStream {
   readonly reader: Redis;
   readonly writer: Redis;
   private readonly stream: string;
+  private aborted = false;
+  private readonly abortWaiters = new Set<() => void>();
 
   constructor(
     private readonly options: NoticeStreamOptions,
@@ -82,15 +84,34 @@ export class NoticeStream {
   /** This consumer's own pending entries (delivered, never acknowledged) after `afterId`, oldest first. */
   async readPending(afterId: string, count: number): Promise<StreamEntry[]> {
     return toEntries(
-      (await this.reader.xreadgroup('GROUP', NOTICE_GROUP, NOTICE_CONSUMER, 'COUNT', count, 'STREAMS', this.stream, afterId)) as ReadReply,
+      await this.abortable(this.reader.xreadgroup('GROUP', NOTICE_GROUP, NOTICE_CONSUMER, 'COUNT', count, 'STREAMS', this.stream, afterId) as Promise<ReadReply>),
     );
   }
 
   /** New entries, waiting up to `blockMs` for one to arrive. */
   async readNew(count: number, blockMs: number): Promise<StreamEntry[]> {
     return toEntries(
-      (await this.reader.xreadgroup('GROUP', NOTICE_GROUP, NOTICE_CONSUMER, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.stream, '>')) as ReadReply,
+      await this.abortable(
+        this.reader.xreadgroup('GROUP', NOTICE_GROUP, NOTICE_CONSUMER, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.stream, '>') as Promise<ReadReply>,
+      ),
     );
+  }
+
+  /**
+   * A read that abortReads() ends at once with no entries. Disconnecting the
+   * reader alone is not enough: a command queued while ioredis waits to
+   * reconnect is never rejected by disconnect().
+   */
+  private abortable(read: Promise<ReadReply>): Promise<ReadReply> {
+    if (this.aborted) {
+      read.catch(() => undefined);
+      return Promise.resolve(null);
+    }
+    return new Promise<ReadReply>((resolve, reject) => {
+      const onAbort = () => resolve(null);
+      this.abortWaiters.add(onAbort);
+      read.then(resolve, reject).finally(() => this.abortWaiters.delete(onAbort));
+    });
   }
 
   /** The Redis server's clock in ms (stream ids are stamped with it). */
@@ -130,6 +151,9 @@ export class NoticeStream {
 
   /** Aborts a blocking read at once (used on shutdown). */
   abortReads(): void {
+    this.aborted = true;
+    for (const waiter of this.abortWaiters) waiter();
+    this.abortWaiters.clear();
     // A second disconnect() of a closed connection would leave a 2 s ioredis timer behind.
     if (this.reader.status !== 'end') this.reader.disconnect();
   }
