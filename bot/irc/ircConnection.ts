@@ -240,6 +240,10 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     client.on('irc error', (event) => {
       // After our own QUIT the server's "ERROR :Closing link" is the expected goodbye, not a problem.
       if (this.state === 'stopped') return;
+      if (event.error === 'password_mismatch') {
+        this.log.error({ reason: event.reason }, 'the IRC server rejected the server password; check IRC_PASSWORD');
+        return;
+      }
       this.log.warn({ error: event.error, reason: event.reason, channel: event.channel }, 'IRC error reply');
       if (event.channel && this.state === 'registered') this.maybeReady(event.channel);
     });
@@ -357,7 +361,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     const delayMs = backoffDelay(this.attempt, { minMs: this.options.reconnectMinMs, maxMs: this.options.reconnectMaxMs }, this.random);
     this.attempt++;
     this.emit('reconnecting', { attempt: this.attempt, delayMs });
-    this.log.info({ attempt: this.attempt, delayMs }, 'reconnecting to IRC');
+    this.log.info({ attempt: this.attempt, delayMs, reason }, 'reconnecting to IRC');
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.state === 'waiting') this.connect();
