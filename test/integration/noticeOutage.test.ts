@@ -12,7 +12,8 @@ import { Bridge } from '../../bot/bridge';
 import { createLogger } from '../../bot/log';
 import { NoticeClient, prepareNotice } from '../../clients/notices';
 import { connectUser, delay, IrcUser, waitUntil } from '../harness';
-import { TcpGate, textsOn } from '../support/notices';
+import { textsOn } from '../support/notices';
+import { startTcpGate, TcpGate } from '../support/tcpGate';
 import { Stack, startStack } from '../support/stack';
 
 jest.setTimeout(90000);
@@ -25,7 +26,7 @@ const users: IrcUser[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ startBridge: false });
-  gate = await TcpGate.start({ host: stack.irc.host, port: stack.irc.port });
+  gate = await startTcpGate(stack.irc.port, { open: false, whenClosed: 'refuse' });
   client = new NoticeClient({ redisUrl: stack.redis.url });
   await client.connect();
 });

@@ -1,12 +1,10 @@
 /**
  * Helpers for the durable-notice tests: run `zen notify` (the built CLI) with
  * stdin and capture its exit code, run the bot as a child process (for
- * kill -9), read what an IRC user got, and a TCP gate that keeps the bot away
- * from the IRC server until the test opens it.
+ * kill -9), and read what an IRC user got. (The TCP gate lives in tcpGate.ts.)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { killHard, spawnServer, stopProcess, type IrcUser, type ServerProcess } from '../harness';
 
@@ -117,64 +115,4 @@ export function checkSequence(texts: string[], prefix: string, count: number): {
     duplicates += Math.max(0, times - 1);
   }
   return { missing, duplicates, replays, outOfRange };
-}
-
-/**
- * A TCP forwarder in front of the IRC server: while closed it refuses
- * connections (accepts and drops them at once), while open it forwards them.
- * Lets a test decide when the bot may reach a restarted IRC server.
- */
-export class TcpGate {
-  private readonly sockets = new Set<Socket>();
-  private isOpen = false;
-
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-    private readonly target: { host: string; port: number },
-  ) {}
-
-  static async start(target: { host: string; port: number }): Promise<TcpGate> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('gate has no port');
-    const gate = new TcpGate(server, address.port, target);
-    server.on('connection', (socket) => gate.accept(socket));
-    return gate;
-  }
-
-  open(): void {
-    this.isOpen = true;
-  }
-
-  /** Refuses new connections; existing ones stay. */
-  close(): void {
-    this.isOpen = false;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(client: Socket): void {
-    if (!this.isOpen) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(this.target.port, this.target.host);
-    for (const s of [client, upstream]) {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  }
 }

@@ -5,7 +5,8 @@
  *
  * It changes no byte: every accepted connection is piped to the real server.
  * While the gate is closed, new connections are accepted but held (paused,
- * nothing read or forwarded) until `open()`; connections already piped are
+ * nothing read or forwarded) until `open()`, or, with `whenClosed: 'refuse'`,
+ * dropped at once as if the server were down; connections already piped are
  * not touched. When either side closes or fails, the other side is closed
  * too, so a server crash looks like a crash to the bridge.
  */
@@ -30,7 +31,10 @@ export interface TcpGate {
 }
 
 /** Starts a gate (open by default) forwarding 127.0.0.1:<free port> to 127.0.0.1:targetPort. */
-export async function startTcpGate(targetPort: number, { open = true }: { open?: boolean } = {}): Promise<TcpGate> {
+export async function startTcpGate(
+  targetPort: number,
+  { open = true, whenClosed = 'hold' }: { open?: boolean; whenClosed?: 'hold' | 'refuse' } = {},
+): Promise<TcpGate> {
   const sockets = new Set<Socket>();
   const waiting: Socket[] = [];
   let isOpen = open;
@@ -68,6 +72,7 @@ export async function startTcpGate(targetPort: number, { open = true }: { open?:
     track(down);
     down.setNoDelay(true);
     if (isOpen) forward(down);
+    else if (whenClosed === 'refuse') down.destroy();
     else waiting.push(down);
   });
   await new Promise<void>((resolve, reject) => {
