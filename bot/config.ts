@@ -12,6 +12,7 @@ import {
   read,
   redisUrl,
   Setting,
+  setting,
   text,
 } from './settings';
 
@@ -19,10 +20,6 @@ import {
  * Every setting of the bot, its environment variable and its default, in one
  * place. The README's configuration table lists exactly these (a test checks).
  */
-
-function setting<T>(variable: string, def: string | undefined, description: string, parse: Setting<T>['parse']): Setting<T> {
-  return { variable, default: def, description, parse };
-}
 
 const IRC_COMMAND = /^[A-Za-z]+$/;
 

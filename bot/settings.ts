@@ -16,6 +16,11 @@ export interface Setting<T> {
   parse(raw: string, variable: string): T;
 }
 
+/** Declares a setting: its variable, default (undefined = required), meaning and parser. */
+export function setting<T>(variable: string, def: string | undefined, description: string, parse: Setting<T>['parse']): Setting<T> {
+  return { variable, default: def, description, parse };
+}
+
 export function read<T>(env: Env, setting: Setting<T>): T {
   const given = env[setting.variable];
   const raw = given === undefined || given.trim() === '' ? setting.default : given.trim();

@@ -1,15 +1,11 @@
 import { botSettings, noticeFateTtl } from '../../bot/config';
 import { ConfigError } from '../../bot/errors/ConfigError';
-import { bool, integer, optionalText, read, text, type Env, type Setting } from '../../bot/settings';
+import { bool, integer, optionalText, read, setting, text, type Env } from '../../bot/settings';
 
 /**
  * Settings of the webhook service, from the environment, each with its
  * default and meaning (the README's webhook table lists exactly these).
  */
-
-function setting<T>(variable: string, def: string | undefined, description: string, parse: Setting<T>['parse']): Setting<T> {
-  return { variable, default: def, description, parse };
-}
 
 export const MIN_TOKEN_LENGTH = 16;
 
