@@ -2,6 +2,7 @@
  * The bridge on a real ngircd and a real Redis: every IRC event reaches `in`
  * as ZenIRCBot's envelopes, every `out` command reaches IRC users.
  */
+import { Redis } from 'ioredis';
 import { connectUser, IrcUser, waitUntil, delay } from '../harness';
 import { Stack, startStack } from '../support/stack';
 
@@ -171,5 +172,58 @@ describe('out → IRC', () => {
     expect(error.data.reason).toContain('QUIT');
     expect(error.data.source).toBe('out');
     expect(stack.bridge!.status().ircReady).toBe(true);
+  });
+});
+
+describe('settings that change what is published', () => {
+  afterAll(async () => {
+    await stack.stopBridge();
+    await stack.startBridge({ IRC_SEND_RATE: '50', IRC_SEND_BURST: '20' });
+  });
+
+  it('publishes no directed_privmsg with ZEN_DIRECTED=false (for sites still running the semantics service)', async () => {
+    await stack.stopBridge();
+    await stack.startBridge({ ZEN_DIRECTED: 'false' });
+    alice.say('#test', '!woot undirected');
+    await stack.probe.waitForEvent('privmsg', (d) => d.message === '!woot undirected');
+    alice.say('zenbot', 'private undirected');
+    await stack.probe.waitForEvent('privmsg', (d) => d.message === 'private undirected');
+    await delay(300);
+    expect(stack.probe.of('directed_privmsg').some((e) => e.data.raw_message.includes('undirected'))).toBe(false);
+  });
+
+  it('uses ZEN_COMMAND_PREFIX instead of !', async () => {
+    await stack.stopBridge();
+    await stack.startBridge({ ZEN_COMMAND_PREFIX: '?' });
+    alice.say('#test', '?status now');
+    alice.say('#test', '!status not-a-command-here');
+    const directed = await stack.probe.waitForEvent('directed_privmsg', (d) => d.raw_message === '?status now');
+    expect(directed.data.message).toBe('status now');
+    await stack.probe.waitForEvent('privmsg', (d) => d.message === '!status not-a-command-here');
+    await delay(300);
+    expect(stack.probe.of('directed_privmsg').some((e) => e.data.raw_message === '!status not-a-command-here')).toBe(false);
+  });
+
+  it('namespaces every channel and key with ZEN_NAMESPACE', async () => {
+    await stack.stopBridge();
+    await stack.startBridge({ ZEN_NAMESPACE: 'net1' });
+    const sub = new Redis(stack.redis.url);
+    const seen: string[] = [];
+    try {
+      sub.on('message', (channel: string, message: string) => seen.push(`${channel} ${message}`));
+      await sub.subscribe('net1:in');
+      expect(await stack.probe.pub.get('net1:zenircbot:nick')).toBe('zenbot');
+      alice.say('#test', 'namespaced hello');
+      await waitUntil(() => seen.some((s) => s.startsWith('net1:in ') && s.includes('namespaced hello')), 10000, 'the event on net1:in');
+      alice.mark();
+      await stack.probe.pub.publish('net1:out', JSON.stringify({ version: 1, type: 'privmsg', data: { to: '#test', message: 'via net1:out' } }));
+      await alice.waitFor(fromBot('via net1:out'));
+      // the un-namespaced channels are not used by this bot
+      await stack.probe.say('#test', 'via plain out');
+      await delay(300);
+      expect(alice.lines.some((l) => l.params[1] === 'via plain out')).toBe(false);
+    } finally {
+      sub.disconnect();
+    }
   });
 });
