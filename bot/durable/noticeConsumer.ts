@@ -195,12 +195,30 @@ export class NoticeConsumer {
     }
     const flight: InFlight = { id: decision.id, remaining: decision.lines.length };
     this.track(entryId, flight);
+    // A notice that is still waiting in the send queue when it passes its maximum
+    // age (a long IRC outage) is dropped unsent, unless a line of it already went out.
+    const { maxAgeMs } = this.options;
+    const deadline = maxAgeMs > 0 ? performance.now() + maxAgeMs - decision.ageMs : undefined;
+    let written = 0;
+    const settle = () => {
+      flight.remaining--;
+      if (flight.remaining > 0) return;
+      if (written > 0) {
+        this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'sent' }, Date.now()));
+        return;
+      }
+      const reason = `waited in the send queue past the maximum age of ${Math.round(maxAgeMs / 1000)} s (ZEN_NOTICE_MAX_AGE_SECONDS), e.g. during an IRC outage`;
+      this.log.info({ id: decision.id, code: 'expired', reason }, 'notice expired');
+      this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'expired', code: 'expired', reason }, Date.now()));
+    };
     const lines: OutboundLine[] = decision.lines.map((line) => ({
       ...line,
       onWritten: () => {
-        flight.remaining--;
-        if (flight.remaining === 0) this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'sent' }, Date.now()));
+        written++;
+        settle();
       },
+      skipIf: deadline === undefined ? undefined : () => written === 0 && performance.now() > deadline,
+      onSkipped: settle,
     }));
     while (!this.queue.enqueue(lines)) {
       if (this.stopping) {

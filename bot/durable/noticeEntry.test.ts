@@ -21,6 +21,7 @@ describe('decideNotice', () => {
       kind: 'send',
       id: 'n-1',
       entryId: `${NOW - 1000}-0`,
+      ageMs: 1000,
       lines: [
         { key: '#ops', line: 'PRIVMSG #Ops :one' },
         { key: '#ops', line: 'PRIVMSG #Ops :two' },

@@ -16,7 +16,7 @@ export interface StreamEntry {
 }
 
 export type NoticeDecision =
-  | { kind: 'send'; id: string; entryId: string; lines: OutboundLine[] }
+  | { kind: 'send'; id: string; entryId: string; lines: OutboundLine[]; /** How old the notice is, by Redis' clock. */ ageMs: number }
   | { kind: 'rejected'; id: string; entryId: string; code: string; reason: string }
   | { kind: 'expired'; id: string; entryId: string; code: 'expired'; reason: string }
   | { kind: 'gone'; entryId: string };
@@ -76,7 +76,7 @@ export function decideNotice(entry: StreamEntry, context: DecideContext): Notice
   }
   const lines = commandLines(command, context);
   if (!lines.ok) return rejected(entryId, command.id, lines.rejection);
-  return { kind: 'send', id, entryId, lines: lines.lines };
+  return { kind: 'send', id, entryId, lines: lines.lines, ageMs: Number.isFinite(ageMs) ? Math.max(0, ageMs) : 0 };
 }
 
 /** Largest payload looked into for an id when it was rejected before parsing (e.g. too large). */

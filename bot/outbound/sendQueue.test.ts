@@ -51,6 +51,39 @@ describe('SendQueue', () => {
     expect(() => new SendQueue({ burst: 1, ratePerSecond: 1, maxLines: 0 })).toThrow(RangeError);
   });
 
+  it('drops a line whose skipIf says so, without writing it or spending a token', () => {
+    const { queue, written, writer } = make({ burst: 2, ratePerSecond: 1 });
+    const skipped: string[] = [];
+    let stale = true;
+    queue.enqueue([
+      { key: '#a', line: 'old', skipIf: () => stale, onSkipped: () => skipped.push('old') },
+      { key: '#a', line: 'fresh1' },
+      { key: '#a', line: 'fresh2' },
+    ]);
+    queue.setWriter(writer);
+    jest.advanceTimersByTime(0);
+    expect(skipped).toEqual(['old']);
+    expect(written).toEqual(['fresh1', 'fresh2']); // the burst of 2 went to real lines
+    stale = false;
+    queue.enqueue([{ key: '#a', line: 'kept', skipIf: () => stale, onSkipped: () => skipped.push('kept') }]);
+    jest.advanceTimersByTime(1000);
+    expect(written).toEqual(['fresh1', 'fresh2', 'kept']);
+    expect(skipped).toEqual(['old']);
+  });
+
+  it('asks skipIf only when the line is due, so a line can go stale while waiting', () => {
+    const { queue, written, writer } = make({ burst: 1, ratePerSecond: 1 });
+    let checks = 0;
+    queue.enqueue([{ key: '#a', line: 'first' }, { key: '#a', line: 'later', skipIf: () => (checks++, Date.now() >= 1000) }]);
+    queue.setWriter(writer);
+    jest.advanceTimersByTime(999);
+    expect(written).toEqual(['first']);
+    jest.advanceTimersByTime(1);
+    expect(written).toEqual(['first']);
+    expect(queue.depth).toBe(0);
+    expect(checks).toBeGreaterThanOrEqual(1);
+  });
+
   it('counts lines written outside the queue against the rate (charge)', () => {
     const { queue, written, times, writer } = make({ burst: 4, ratePerSecond: 1 });
     queue.charge(3); // e.g. the connection's own JOIN and PONGs

@@ -24,6 +24,13 @@ export interface OutboundLine {
   line: string;
   /** Called once the line has been handed to the writer. */
   onWritten?: () => void;
+  /**
+   * Asked just before the line would be written: true drops it unwritten (no
+   * token spent) and calls onSkipped. For lines that went stale while waiting,
+   * e.g. a notice past its maximum age after a long IRC outage.
+   */
+  skipIf?: () => boolean;
+  onSkipped?: () => void;
 }
 
 /**
@@ -58,11 +65,15 @@ export type SendQueueEvents = {
   drained: [];
   /** A write failed; the line went back and sending waits for setWriter. */
   paused: [];
+  /** A line was dropped unwritten because its skipIf said so. */
+  skipped: [event: { key: string; line: string }];
 };
 
 interface QueuedLine {
   line: string;
   onWritten: (() => void) | undefined;
+  skipIf: (() => boolean) | undefined;
+  onSkipped: (() => void) | undefined;
   enqueuedAt: number;
 }
 
@@ -121,8 +132,8 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     if (lines.length === 0) return true;
     if (this.queue.size + lines.length > this.maxLines) return false;
     const enqueuedAt = this.now();
-    for (const { key, line, onWritten } of lines) {
-      this.queue.push(key, { line, onWritten, enqueuedAt });
+    for (const { key, line, onWritten, skipIf, onSkipped } of lines) {
+      this.queue.push(key, { line, onWritten, skipIf, onSkipped, enqueuedAt });
     }
     this.schedule();
     return true;
@@ -223,12 +234,19 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         if (writer === null || this.closed) return;
         if (this.queue.size === 0) return;
         const now = this.now();
+        const next = this.queue.shift() as KeyedItem<QueuedLine>;
+        if (next.item.skipIf?.()) {
+          next.item.onSkipped?.();
+          this.emit('skipped', { key: next.key, line: next.item.line });
+          this.settleIfEmpty();
+          continue;
+        }
         const taken = takeToken(this.bucket, this.bucketOptions, now);
         if (!taken.ok) {
+          this.queue.unshift(next.key, next.item);
           this.wait(taken.waitMs);
           return;
         }
-        const next = this.queue.shift() as KeyedItem<QueuedLine>;
         let ok: boolean;
         try {
           ok = writer(next.item.line);
@@ -249,15 +267,18 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         const { key, item } = next;
         item.onWritten?.();
         this.emit('written', { key, line: item.line, waitedMs: now - item.enqueuedAt });
-        if (this.queue.size === 0) {
-          this.emit('drained');
-          this.settleDrainWaiters(true);
-        }
+        this.settleIfEmpty();
       }
     } finally {
       // Runs after every exit, including a throwing callback or listener, so the queue never stalls.
       this.schedule();
     }
+  }
+
+  private settleIfEmpty(): void {
+    if (this.queue.size > 0) return;
+    this.emit('drained');
+    this.settleDrainWaiters(true);
   }
 
   private settleDrainWaiters(drained: boolean): void {
