@@ -3,6 +3,7 @@ import { loadBotConfig } from './config';
 import { CONFIG_EXIT_CODE, ConfigError } from './errors/ConfigError';
 import { startBridgeHttp } from './http';
 import { createLogger, redactConfig } from './log';
+import { onShutdownSignals } from './shutdownSignals';
 
 /**
  * `zen bot`: read the configuration, run the bridge (and the HTTP endpoint
@@ -26,26 +27,12 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
   // SIGTERM during startup is a graceful stop too. Handlers run on a later tick, once `bridge` is set.
   let bridge: Bridge | undefined;
   let http: Awaited<ReturnType<typeof startBridgeHttp>>;
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      log.warn({ signal }, 'second signal: exiting at once');
-      process.exit(1);
-    }
-    signalled = true;
-    log.info({ signal }, 'signal received; stopping');
-    (bridge?.stop() ?? Promise.resolve())
-      .then(() => http?.close())
-      .then(
-        () => process.exit(0),
-        (err: Error) => {
-          log.error({ err: err.message }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  let stopping = false;
+  onShutdownSignals(async () => {
+    stopping = true;
+    await bridge?.stop();
+    await http?.close();
+  }, log);
 
   log.info({ config: redactConfig(config) }, 'starting');
   if (config.ircChannels.length === 0) {
@@ -58,6 +45,6 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     process.stderr.write(`zen bot: ${err.message}\n`);
     process.exit(CONFIG_EXIT_CODE);
   });
-  if (signalled) return;
+  if (stopping) return;
   await bridge.start();
 }

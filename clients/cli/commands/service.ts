@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadBusConfig } from '../../../bot/config';
 import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
 import { createLogger } from '../../../bot/log';
+import { onShutdownSignals } from '../../../bot/shutdownSignals';
 import { bundledServices } from '../../../services';
 
 /** `zen service <name>`: run one bundled service until SIGTERM/SIGINT. */
@@ -39,19 +40,6 @@ export function registerServiceCommand(program: Command): void {
         return process.exit(CONFIG_EXIT_CODE);
       });
       logger.info({ service: name }, 'service running');
-      let stopping = false;
-      const stop = () => {
-        if (stopping) process.exit(1);
-        stopping = true;
-        running.close().then(
-          () => process.exit(0),
-          (err: Error) => {
-            logger.error({ err: err.message }, 'service did not stop cleanly');
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
+      onShutdownSignals(() => running.close(), logger);
     });
 }

@@ -13,6 +13,7 @@ import { BotConfig, loadBotConfig } from '../../../bot/config';
 import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
 import { startBridgeHttp } from '../../../bot/http';
 import { createLogger, Logger, redactConfig } from '../../../bot/log';
+import { onShutdownSignals } from '../../../bot/shutdownSignals';
 import { bundledServices } from '../../../services';
 import { MissingProgramError, Sandbox, startSandbox } from '../sandbox';
 import { readyLine } from './readyLine';
@@ -123,20 +124,9 @@ async function startSandboxOrExit(ownRedis: boolean, channel: string, log: Logge
 }
 
 function installSignals(stopper: Stopper, log: Logger): void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopper.stopped) {
-      log.warn({ signal }, 'second signal: exiting at once');
-      process.exit(1);
-    }
-    log.info({ signal }, 'signal received; stopping everything');
-    stopper.stop().then(
-      (clean) => {
-        log.info('all stopped');
-        process.exit(clean ? 0 : 1);
-      },
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  onShutdownSignals(async () => {
+    const clean = await stopper.stop();
+    log.info('all stopped');
+    return clean;
+  }, log);
 }

@@ -1,0 +1,28 @@
+import type { Logger } from './log';
+
+/**
+ * SIGTERM and SIGINT for a long-running zen process: the first one runs
+ * `stop` and exits 0 (1 when stop fails or reports an unclean stop), a second
+ * one exits 1 at once. Install it before anything slow starts, so a signal
+ * during startup is a graceful stop too.
+ */
+export function onShutdownSignals(stop: () => Promise<boolean | void>, log: Logger): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    signalled = true;
+    log.info({ signal }, 'signal received; stopping');
+    stop().then(
+      (clean) => process.exit(clean === false ? 1 : 0),
+      (err: Error) => {
+        log.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
