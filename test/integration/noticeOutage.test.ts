@@ -10,9 +10,9 @@
  */
 import { Bridge } from '../../bot/bridge';
 import { createLogger } from '../../bot/log';
-import { NoticeClient, prepareNotice } from '../../clients/notices';
-import { connectUser, delay, IrcUser, waitUntil } from '../harness';
-import { textsOn } from '../support/notices';
+import { NoticeClient } from '../../clients/notices';
+import { delay, IrcUser, waitUntil } from '../harness';
+import { joinedUser, queueNotice, textsOn } from '../support/notices';
 import { startTcpGate, TcpGate } from '../support/tcpGate';
 import { Stack, startStack } from '../support/stack';
 
@@ -39,37 +39,26 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function joinedUser(nick: string): Promise<IrcUser> {
-  const user = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick });
-  users.push(user);
-  await user.join('#test');
-  return user;
-}
 
-async function queue(message: string): Promise<void> {
-  const prepared = prepareNotice({ to: ['#test'], message });
-  if (!prepared.ok) throw new Error(prepared.reason);
-  await client.send(prepared);
-}
 
 const fromBot = (prefix: string) => (l: { command: string; nick?: string; params: string[] }) =>
   l.command === 'PRIVMSG' && l.nick === 'zenbot' && (l.params[1] ?? '').startsWith(prefix);
 
 it('delivers everything queued during an IRC outage once the server is back, in order, without a flood kick', async () => {
-  const alice = await joinedUser('alice');
+  const alice = await joinedUser(stack.irc, users, 'alice');
   gate.open();
   const config = { ...stack.config, ircPort: gate.port, sendBurst: 4, sendRate: 1, shutdownTimeoutMs: 1000 };
   bridge = new Bridge(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'outage-bot'), { nickRegainMs: 1000, joinTimeoutMs: 3000, rejoinDelayMs: 300 });
   await bridge.start();
   await waitUntil(() => bridge.status().ircReady, 20000, 'the bot to join');
-  await queue('before-outage');
+  await queueNotice(client, ['#test'], 'before-outage');
   await alice.waitFor(fromBot('before-outage'), 20000);
 
   // Outage: the IRC server dies; the bot keeps trying, the gate turns it away.
   gate.close();
   await stack.irc.kill();
   await waitUntil(() => !bridge.status().ircRegistered, 20000, 'the bot to notice the outage');
-  for (let i = 1; i <= 20; i++) await queue(`during-${i}`);
+  for (let i = 1; i <= 20; i++) await queueNotice(client, ['#test'], `during-${i}`);
   await delay(1500);
   // All 20 wait in Redis. The bot reads nothing while IRC is down; only a
   // blocking read already under way when IRC went down can hand it the first one.
@@ -78,7 +67,7 @@ it('delivers everything queued during an IRC outage once the server is back, in 
 
   // The server comes back; the user first, then the bot.
   await stack.irc.restart();
-  const bob = await joinedUser('bob');
+  const bob = await joinedUser(stack.irc, users, 'bob');
   gate.open();
   await waitUntil(() => bridge.status().ircReady, 30000, 'the bot to reconnect and rejoin');
   const reconnects = await bridge.metrics.value(bridge.metrics.ircReconnects);

@@ -5,9 +5,9 @@
  */
 import { Bridge } from '../../bot/bridge';
 import { createLogger } from '../../bot/log';
-import { NoticeClient, prepareNotice } from '../../clients/notices';
-import { connectUser, delay, IrcUser, waitUntil } from '../harness';
-import { textsOn } from '../support/notices';
+import { NoticeClient } from '../../clients/notices';
+import { delay, IrcUser, waitUntil } from '../harness';
+import { joinedUser, queueNotice, textsOn } from '../support/notices';
 import { Stack, startStack } from '../support/stack';
 
 jest.setTimeout(60000);
@@ -30,30 +30,19 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function joinedUser(nick: string): Promise<IrcUser> {
-  const user = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick });
-  users.push(user);
-  await user.join('#test');
-  return user;
-}
 
-async function queue(message: string): Promise<string> {
-  const prepared = prepareNotice({ to: ['#test'], message });
-  if (!prepared.ok) throw new Error(prepared.reason);
-  return (await client.send(prepared)).id;
-}
 
 it('drops notices that went stale in the send queue during an IRC outage, and sends the next ones', async () => {
-  const alice = await joinedUser('alice');
+  const alice = await joinedUser(stack.irc, users, 'alice');
   // One line every 2 s, so the second and third notice wait in the send queue.
   const config = { ...stack.config, sendBurst: 1, sendRate: 0.5, noticeMaxAgeSeconds: 3 };
   bridge = new Bridge(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'stale-bot'), { joinTimeoutMs: 3000 });
   await bridge.start();
   await waitUntil(() => bridge!.status().ircReady, 20000, 'the bot to join');
 
-  const first = await queue('stale-test 1');
-  const second = await queue('stale-test 2');
-  const third = await queue('stale-test 3');
+  const first = await queueNotice(client, ['#test'], 'stale-test 1');
+  const second = await queueNotice(client, ['#test'], 'stale-test 2');
+  const third = await queueNotice(client, ['#test'], 'stale-test 3');
   await alice.waitFor((l) => l.command === 'PRIVMSG' && l.params[1] === 'stale-test 1', 10000);
   await waitUntil(() => bridge!.status().queueDepth === 2, 5000, 'notices 2 and 3 to wait in the send queue');
   await stack.irc.kill();
@@ -61,7 +50,7 @@ it('drops notices that went stale in the send queue during an IRC outage, and se
 
   await delay(4000); // the outage outlasts the maximum age of 3 s
   await stack.irc.restart();
-  const bob = await joinedUser('bob');
+  const bob = await joinedUser(stack.irc, users, 'bob');
   await waitUntil(() => bridge!.status().ircReady, 20000, 'the bot to reconnect and rejoin');
 
   await waitUntil(async () => (await client.fate(third))?.state === 'expired', 10000, 'notice 3 to be marked expired');
@@ -70,7 +59,7 @@ it('drops notices that went stale in the send queue during an IRC outage, and se
   expect((await client.fate(third))?.reason).toMatch(/maximum age of 3 s/);
 
   // The bot sends again, and nothing stale went out before the fresh notice.
-  const fresh = await queue('stale-test 4');
+  const fresh = await queueNotice(client, ['#test'], 'stale-test 4');
   await bob.waitFor((l) => l.command === 'PRIVMSG' && l.params[1] === 'stale-test 4', 15000);
   expect(textsOn(bob, '#test').filter((t) => t.startsWith('stale-test'))).toEqual(['stale-test 4']);
   expect(await client.fate(fresh)).toMatchObject({ state: 'sent' });

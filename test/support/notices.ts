@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { killHard, spawnServer, stopProcess, type IrcUser, type ServerProcess } from '../harness';
+import { NoticeClient, prepareNotice } from '../../clients/notices';
+import { connectUser, killHard, spawnServer, stopProcess, type IrcUser, type ServerProcess } from '../harness';
 
 export const ZEN_CLI = join(__dirname, '..', '..', 'dist', 'clients', 'cli', 'zen.js');
 
@@ -115,4 +116,19 @@ export function checkSequence(texts: string[], prefix: string, count: number): {
     duplicates += Math.max(0, times - 1);
   }
   return { missing, duplicates, replays, outOfRange };
+}
+
+/** Queues a notice through the library (the same code path as `zen notify`); resolves with its id. */
+export async function queueNotice(client: NoticeClient, to: string[], message: string): Promise<string> {
+  const prepared = prepareNotice({ to, message });
+  if (!prepared.ok) throw new Error(prepared.reason);
+  return (await client.send(prepared)).id;
+}
+
+/** Connects a user to the IRC server and joins `channel`; the user is added to `users` for clean-up. */
+export async function joinedUser(irc: { host: string; port: number }, users: IrcUser[], nick: string, channel = '#test'): Promise<IrcUser> {
+  const user = await connectUser({ host: irc.host, port: irc.port, nick });
+  users.push(user);
+  await user.join(channel);
+  return user;
 }
