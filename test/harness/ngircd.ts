@@ -10,6 +10,7 @@
  */
 import { writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { ngircdConfig as loopbackNgircdConfig } from '../../clients/cli/sandbox/recipes';
 import { ManagedServer, waitForOutput } from './managedServer';
 import { waitForPort } from './process';
 import { makeTempDir } from './tempDir';
@@ -24,34 +25,14 @@ export interface StartNgircdOptions {
   serverName?: string;
 }
 
-/** The ngircd.conf the harness writes (exported for reference and tests). */
+/** The ngircd.conf the harness writes: the sandbox's loopback config with test limits. */
 export function ngircdConfig(port: number, opts: StartNgircdOptions = {}): string {
-  return [
-    '[Global]',
-    `Name = ${opts.serverName ?? 'irc.test'}`,
-    'Info = zenrelay test server',
-    'AdminInfo1 = zenrelay test harness',
-    'AdminInfo2 = loopback only',
-    'AdminEMail = nobody@example.invalid',
-    'Listen = 127.0.0.1',
-    `Ports = ${port}`,
-    'MotdPhrase = zenrelay test server',
-    '',
-    '[Limits]',
-    'MaxConnections = 0',
-    'MaxConnectionsIP = 0',
-    'MaxJoins = 0',
-    'MaxNickLength = 30',
-    'PingTimeout = 120',
-    'PongTimeout = 20',
-    ...(opts.noPenalty ? ['MaxPenaltyTime = 0'] : []),
-    '',
-    '[Options]',
-    'PAM = no',
-    'Ident = no',
-    'DNS = no',
-    '',
-  ].join('\n');
+  return loopbackNgircdConfig(port, {
+    name: opts.serverName ?? 'irc.test',
+    info: 'zenrelay test server',
+    motd: 'zenrelay test server',
+    extraLimits: ['PingTimeout = 120', 'PongTimeout = 20', ...(opts.noPenalty ? ['MaxPenaltyTime = 0'] : [])],
+  });
 }
 
 /** Starts ngircd and resolves once it listens. */

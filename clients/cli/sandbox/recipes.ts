@@ -24,24 +24,37 @@ export function redisRecipe(program: string, dir: string): ServerRecipe {
   };
 }
 
-/** The ngircd.conf of the sandbox. */
-export function ngircdConfig(port: number, channel: string): string {
+/** What differs between one loopback ngircd and another (the sandbox's, the tests'). */
+export interface NgircdSetup {
+  name: string;
+  info: string;
+  motd: string;
+  /** More `[Limits]` lines, e.g. `MaxPenaltyTime = 0`. */
+  extraLimits?: string[];
+}
+
+/**
+ * An ngircd.conf for a server on 127.0.0.1 only: no PAM, ident or DNS,
+ * unlimited connections per address, nicks up to 30 characters.
+ */
+export function ngircdConfig(port: number, setup: NgircdSetup): string {
   return [
     '[Global]',
-    'Name = zen.sandbox',
-    'Info = zenrelay sandbox',
-    'AdminInfo1 = zenrelay sandbox (zen up)',
+    `Name = ${setup.name}`,
+    `Info = ${setup.info}`,
+    `AdminInfo1 = ${setup.info}`,
     'AdminInfo2 = loopback only',
     'AdminEMail = nobody@example.invalid',
     'Listen = 127.0.0.1',
     `Ports = ${port}`,
-    `MotdPhrase = zenrelay sandbox: join ${channel} to meet the bot`,
+    `MotdPhrase = ${setup.motd}`,
     '',
     '[Limits]',
     'MaxConnections = 0',
     'MaxConnectionsIP = 0',
     'MaxJoins = 0',
     'MaxNickLength = 30',
+    ...(setup.extraLimits ?? []),
     '',
     '[Options]',
     'PAM = no',
@@ -58,7 +71,7 @@ export function ngircdRecipe(program: string, dir: string, channel: string): Ser
     ready: /Now listening on \[127\.0\.0\.1\]:\d+/,
     portTaken: /Can't bind socket|Address already in use/i,
     launch: (port) => {
-      writeFileSync(confPath, ngircdConfig(port, channel));
+      writeFileSync(confPath, ngircdConfig(port, { name: 'zen.sandbox', info: 'zenrelay sandbox (zen up)', motd: `zenrelay sandbox: join ${channel} to meet the bot` }));
       chmodSync(confPath, 0o644);
       return { program, cwd: dir, args: ['-n', '-f', confPath], dropRoot: true };
     },
