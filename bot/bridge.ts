@@ -46,6 +46,7 @@ export class Bridge {
   private readonly inbound: InboundEvents;
   private readonly notices: NoticeConsumer;
   private readonly badInputLog: RateLimitedLog;
+  private readonly badLineLog: RateLimitedLog;
   private readonly names;
   private stopping: Promise<void> | undefined;
 
@@ -56,6 +57,7 @@ export class Bridge {
   ) {
     this.names = busNames(config.namespace);
     this.badInputLog = new RateLimitedLog(log);
+    this.badLineLog = new RateLimitedLog(log);
     this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax }, log, this.metrics);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
@@ -66,6 +68,10 @@ export class Bridge {
       directed: config.directed,
       version: `zenrelay ${VERSION}`,
       publish: (event) => this.publishIn(event),
+      invalid: (type, why) => {
+        this.metrics.ircBadLines.inc({ reason: 'invalid_event' });
+        this.badLineLog.warn({ type, why }, 'a malformed IRC line gave an incomplete event; not published');
+      },
       ctcpReply: (nick, text) => this.queue.enqueue([{ key: nick.toLowerCase(), line: `NOTICE ${nick} :${text}` }]),
     });
     this.wire();
@@ -134,6 +140,15 @@ export class Bridge {
     });
     irc.on('reconnecting', () => metrics.ircReconnects.inc());
     irc.on('ownLine', () => queue.charge(1));
+    irc.on('badLine', ({ reason, line, bytes, error }) => {
+      metrics.ircBadLines.inc({ reason });
+      const preview = line === undefined ? undefined : line.slice(0, INPUT_PREVIEW_CHARS);
+      this.badLineLog.warn({ reason, line: preview, bytes, error: error instanceof Error ? error.message : error }, 'dropped a bad line from the IRC server; carrying on');
+    });
+    irc.on('lineFixed', ({ line, fitted }) => {
+      for (const fix of new Set(fitted.fixes)) metrics.ircLinesFixed.inc({ fix });
+      this.badLineLog.warn({ line: line.slice(0, INPUT_PREVIEW_CHARS), fixes: fitted.fixes, reason: fitted.dropReason, lines: fitted.lines.length }, 'an outgoing IRC line was fixed to stay within one 512-byte line');
+    });
     queue.on('written', ({ line, waitedMs }) => {
       metrics.linesOut.inc({ command: line.slice(0, line.indexOf(' ')) });
       metrics.sendDelay.observe(waitedMs / 1000);

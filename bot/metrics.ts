@@ -20,6 +20,18 @@ export class BotMetrics {
     registers: [this.registry],
   });
   readonly ircReconnects = new Counter({ name: 'zen_irc_reconnects_total', help: 'IRC connection attempts after the first', registers: [this.registry] });
+  readonly ircBadLines = new Counter({
+    name: 'zen_irc_bad_lines_total',
+    help: 'Lines from the IRC server dropped as malformed, by reason (too_long, handler_error, reply_overflow, invalid_event)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly ircLinesFixed = new Counter({
+    name: 'zen_irc_lines_fixed_total',
+    help: 'Lines the bot wrote that the writer changed to stay one line within 512 bytes as relayed, by fix (sanitized, split, truncated, dropped)',
+    labelNames: ['fix'],
+    registers: [this.registry],
+  });
   readonly ircRegistered = new Gauge({ name: 'zen_irc_registered', help: '1 while registered on IRC', registers: [this.registry] });
   readonly redisReconnects = new Counter({ name: 'zen_redis_reconnects_total', help: 'Redis reconnections', registers: [this.registry] });
   readonly inBuffered = new Gauge({ name: 'zen_in_buffer_depth', help: '`in` events held while Redis is unreachable', registers: [this.registry] });

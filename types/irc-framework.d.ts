@@ -18,7 +18,11 @@ declare module 'irc-framework' {
     ping_interval?: number;
     ping_timeout?: number;
     enable_echomessage?: boolean;
+    /** Request the IRCv3 chghost cap and emit 'user updated' on CHGHOST. */
+    enable_chghost?: boolean;
     encoding?: string;
+    /** The transport class; irc-framework creates one per connection with the client options. */
+    transport?: new (options: unknown) => unknown;
   }
 
   /** Fields common to events that come from a user's prefix. */
@@ -131,6 +135,10 @@ declare module 'irc-framework' {
     'sasl failed': [{ reason: string; message?: string }];
     loggedin: [{ account: string }];
     raw: [RawEvent];
+    /** RPL_HOSTCLOAKING (396): `hostname` is the new visible host (some servers send user@host). */
+    'displayed host': [{ nick?: string; hostname?: string }];
+    /** IRCv3 CHGHOST (and SETNAME, which has no new_ident/new_hostname). */
+    'user updated': [{ nick?: string; new_ident?: string; new_hostname?: string }];
     'socket close': [Error | false | undefined];
     close: [boolean];
     'ping timeout': [];
@@ -156,4 +164,18 @@ declare module 'irc-framework' {
     caseCompare(a: string, b: string): boolean;
     removeAllListeners(event?: string): this;
   }
+}
+
+/** irc-framework's TCP/TLS transport, which zenrelay subclasses to guard the line stream. */
+declare module 'irc-framework/src/transports/net' {
+  import { EventEmitter } from 'node:events';
+  class NetTransport extends EventEmitter {
+    constructor(options: unknown);
+    connect(): void;
+    isConnected(): boolean;
+    /** Called with each chunk the socket receives; emits 'line' per line. */
+    onSocketData(data: Buffer): void;
+    writeLine(line: string, cb?: () => void): void;
+  }
+  export = NetTransport;
 }

@@ -2,7 +2,10 @@ import { EventEmitter } from 'node:events';
 import { Client, ClientOptions } from 'irc-framework';
 import type { Logger } from '../log';
 import { attemptAfterClose, backoffDelay } from './backoff';
+import { guardedTransport, type BadLineReason, type TransportClass } from './guardedTransport';
+import type { FittedLine } from './lineWriter';
 import { alternativeNick } from './nicks';
+import { CHECK_EVERY_LINES, replyCaches, trimReplyCaches } from './replyCaches';
 import { saslFailureMessage } from './sasl';
 
 /**
@@ -61,6 +64,10 @@ export interface IrcConnectionEvents {
    * PING, JOIN, NICK. The server counts it against the flood limit all the same.
    */
   ownLine: [string];
+  /** A line from the server was dropped: too long, or it threw in a handler (the connection carries on). */
+  badLine: [{ reason: BadLineReason; line?: string; bytes?: number; error?: unknown }];
+  /** A line the bot wrote was sanitised, split, truncated or dropped by the one writer. */
+  lineFixed: [{ line: string; fitted: FittedLine }];
 }
 
 type State = 'idle' | 'connecting' | 'registered' | 'ready' | 'waiting' | 'stopped';
@@ -82,6 +89,9 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private lastDisconnectReason = '';
   /** True while writeLine hands a send-queue line to the client. */
   private writingQueued = false;
+  /** Channels from IRC_CHANNELS (lowercased): a PART or JOIN 0 never removes them from `wanted`. */
+  private readonly configured = new Set<string>();
+  private readonly transport: TransportClass;
 
   constructor(
     private readonly options: IrcConnectionOptions,
@@ -90,7 +100,15 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   ) {
     super();
     this.identityNow = { nick: options.nick };
-    for (const channel of options.channels) this.wanted.set(channel.toLowerCase(), channel);
+    for (const channel of options.channels) {
+      this.wanted.set(channel.toLowerCase(), channel);
+      this.configured.add(channel.toLowerCase());
+    }
+    this.transport = guardedTransport({
+      identity: () => this.identityNow,
+      onBadLine: (reason, detail) => this.emit('badLine', { reason, ...detail }),
+      onLineFixed: (line, fitted) => this.emit('lineFixed', { line, fitted }),
+    });
   }
 
   get isReady(): boolean {
@@ -208,16 +226,34 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       ping_interval: Math.max(2, Math.min(30, Math.floor(pingTimeout / 2))),
       ping_timeout: pingTimeout,
       encoding: 'utf8',
+      // Host changes must reach the writer's prefix budget (IRCv3 CHGHOST).
+      enable_chghost: true,
+      transport: this.transport,
     };
   }
 
   private bindLifecycle(client: Client): void {
-    client.on('registered', (event) => this.onRegistered(client, event.nick));
+    client.on('registered', (event) => this.onRegistered(client, typeof event.nick === 'string' && event.nick !== '' ? event.nick : this.identityNow.nick));
     client.on('nick in use', () => this.onNickRejected(client));
     client.on('nick invalid', () => this.onNickRejected(client));
-    client.on('nick', (event) => this.onNick(client, event.nick, event.new_nick));
+    client.on('nick', (event) => {
+      if (typeof event.nick === 'string' && typeof event.new_nick === 'string' && event.new_nick !== '') this.onNick(client, event.nick, event.new_nick);
+    });
+    client.on('displayed host', (event) => {
+      // RPL_HOSTCLOAKING (396): "<nick> <host> :is now your displayed host"; some servers send user@host.
+      if (typeof event.hostname !== 'string' || event.hostname === '' || /\s/.test(event.hostname)) return;
+      const at = event.hostname.lastIndexOf('@');
+      const user = at > 0 ? event.hostname.slice(0, at) : this.identityNow.user;
+      this.identityNow = { ...this.identityNow, user, host: event.hostname.slice(at + 1) };
+    });
+    client.on('user updated', (event) => {
+      // IRCv3 CHGHOST: ":nick!old@old CHGHOST <new user> <new host>".
+      if (!this.isMe(event.nick) || typeof event.new_ident !== 'string' || typeof event.new_hostname !== 'string') return;
+      if (event.new_ident === '' || event.new_hostname === '') return;
+      this.identityNow = { ...this.identityNow, user: event.new_ident, host: event.new_hostname };
+    });
     client.on('join', (event) => {
-      if (!this.isMe(event.nick)) return;
+      if (!this.isMe(event.nick) || !validChannel(event.channel)) return;
       this.identityNow = { nick: this.identityNow.nick, user: event.ident, host: event.hostname };
       const key = event.channel.toLowerCase();
       this.joined.set(key, event.channel);
@@ -225,13 +261,21 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       this.maybeReady();
     });
     client.on('part', (event) => {
-      if (!this.isMe(event.nick)) return;
+      if (!this.isMe(event.nick) || !validChannel(event.channel)) return;
       const key = event.channel.toLowerCase();
       this.joined.delete(key);
-      this.wanted.delete(key);
+      if (!this.configured.has(key)) {
+        this.wanted.delete(key);
+        return;
+      }
+      // A raw PART or JOIN 0 of a configured channel is temporary: IRC_CHANNELS are always rejoined.
+      this.log.warn({ channel: event.channel }, 'left a configured channel (IRC_CHANNELS); will rejoin');
+      this.connectionTimer(this.options.rejoinDelayMs ?? 5000, () => {
+        if (!this.joined.has(key)) this.writeLine(`JOIN ${event.channel}`);
+      });
     });
     client.on('kick', (event) => {
-      if (!this.isMe(event.kicked)) return;
+      if (!this.isMe(event.kicked) || !validChannel(event.channel)) return;
       this.joined.delete(event.channel.toLowerCase());
       this.log.warn({ channel: event.channel, by: event.nick, reason: event.message }, 'kicked; will rejoin');
       this.connectionTimer(this.options.rejoinDelayMs ?? 5000, () => this.writeLine(`JOIN ${event.channel}`));
@@ -253,12 +297,21 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       this.lastDisconnectReason = 'ping timeout';
       this.log.warn({ seconds: this.options.pingTimeoutSeconds }, 'IRC ping timeout; reconnecting');
     });
+    let linesIn = 0;
     client.on('raw', (event) => {
+      if (event.from_server && ++linesIn % CHECK_EVERY_LINES === 0) this.trimReplies(client);
       if (event.from_server && event.line.startsWith('ERROR')) this.lastDisconnectReason = event.line;
       // irc-framework reports each line as it writes it; the queue's own are marked by writeLine.
       if (!event.from_server && !this.writingQueued && client === this.client) this.emit('ownLine', event.line);
     });
     client.on('close', () => this.onClose(client));
+  }
+
+  /** Drops irc-framework's unfinished multi-line replies that grew past their bound (see replyCaches). */
+  private trimReplies(client: Client): void {
+    const caches = replyCaches(client);
+    if (!caches) return;
+    for (const name of trimReplyCaches(caches)) this.emit('badLine', { reason: 'reply_overflow', line: name });
   }
 
   private onRegistered(client: Client, nick: string): void {
@@ -370,7 +423,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   }
 
   private isMe(nick: string | undefined): boolean {
-    return nick !== undefined && nick.toLowerCase() === this.identityNow.nick.toLowerCase();
+    return typeof nick === 'string' && nick.toLowerCase() === this.identityNow.nick.toLowerCase();
   }
 
   private connectionTimer(ms: number, fn: () => void): void {
@@ -385,4 +438,9 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
   }
+}
+
+/** A channel name from a server line, fit to be written back in a JOIN (a malformed line may have none). */
+function validChannel(channel: unknown): channel is string {
+  return typeof channel === 'string' && /^[#&+!][^\s,\x00\x07]{1,199}$/.test(channel);
 }
