@@ -15,3 +15,4 @@ export * from './inspircd';
 export * from './atheme';
 export * from './ircParse';
 export * from './ircUser';
+export * from './hostileIrc';
