@@ -241,6 +241,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     });
     client.on('displayed host', (event) => {
       // RPL_HOSTCLOAKING (396): "<nick> <host> :is now your displayed host"; some servers send user@host.
+      if (typeof event.nick === 'string' && !this.isMe(event.nick)) return;
       if (typeof event.hostname !== 'string' || event.hostname === '' || /\s/.test(event.hostname)) return;
       const at = event.hostname.lastIndexOf('@');
       const user = at > 0 ? event.hostname.slice(0, at) : this.identityNow.user;
