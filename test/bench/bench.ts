@@ -15,6 +15,7 @@ import { Bridge } from '../../bot/bridge';
 import { loadBotConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
 import { splitText, textBudget } from '../../bot/outbound/splitter';
+import { LineReader } from '../../bot/irc/lineReader';
 import { parseOutbound } from '../../clients/protocol';
 import { connectUser, startNgircd, startRedis, waitUntil } from '../harness';
 
@@ -48,6 +49,18 @@ function benchSplit(): void {
     for (let i = 0; i < rounds; i++) splitText(text, budget);
   });
   record(`split a ${Math.round(bytes / 1024)} KiB multibyte text`, (bytes * rounds) / 1024 / 1024 / (ms / 1000), 'MiB/s', `${splitText(text, budget).length} lines each`);
+}
+
+/** The IRC line reader on a 48 MiB line without LF, in 64 KiB chunks: linear time, bounded memory. */
+function benchHugeLine(): void {
+  let oversized = 0;
+  const reader = new LineReader({ onLine: () => undefined, onOversized: () => oversized++ });
+  const chunk = Buffer.alloc(64 * 1024, 0x41);
+  const total = 48 * 1024 * 1024;
+  const [, ms] = time(() => {
+    for (let sent = 0; sent < total; sent += chunk.length) reader.push(chunk);
+  });
+  record('read a 48 MiB IRC line without LF', total / 1024 / 1024 / (ms / 1000), 'MiB/s', `dropped ${oversized}, held ${reader.buffered} bytes`);
 }
 
 function benchParse(): void {
@@ -142,6 +155,7 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const messages = Number(process.env.BENCH_MESSAGES ?? 5000);
   benchSplit();
+  benchHugeLine();
   benchParse();
   await benchRelay(messages);
   if (json) {
