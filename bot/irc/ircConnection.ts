@@ -5,7 +5,7 @@ import { attemptAfterClose, backoffDelay } from './backoff';
 import { guardedTransport, type BadLineReason, type TransportClass } from './guardedTransport';
 import type { FittedLine } from './lineWriter';
 import { alternativeNick } from './nicks';
-import { CHECK_EVERY_LINES, replyCaches, trimReplyCaches } from './replyCaches';
+import { CHECK_EVERY_LINES, replyCaches, trimNetworkTokens, trimReplyCaches } from './replyCaches';
 import { saslFailureMessage } from './sasl';
 
 /**
@@ -313,6 +313,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     const caches = replyCaches(client);
     if (!caches) return;
     for (const name of trimReplyCaches(caches)) this.emit('badLine', { reason: 'reply_overflow', line: name });
+    const tokens = trimNetworkTokens(client);
+    if (tokens > 0) this.emit('badLine', { reason: 'reply_overflow', line: `${tokens} ISUPPORT/CAP tokens` });
   }
 
   private onRegistered(client: Client, nick: string): void {

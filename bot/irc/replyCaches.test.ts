@@ -1,4 +1,4 @@
-import { cacheEntries, REPLY_CACHE_MAX_ENTRIES, REPLY_CACHES_MAX, replyCaches, trimReplyCaches } from './replyCaches';
+import { cacheEntries, NETWORK_TOKENS_MAX, REPLY_CACHE_MAX_ENTRIES, REPLY_CACHES_MAX, replyCaches, trimNetworkTokens, trimReplyCaches } from './replyCaches';
 import { Client } from 'irc-framework';
 
 describe('reply caches', () => {
@@ -27,5 +27,20 @@ describe('reply caches', () => {
     for (let i = 0; i <= REPLY_CACHES_MAX; i++) caches[`whois.n${i}`] = {};
     expect(trimReplyCaches(caches)).toHaveLength(REPLY_CACHES_MAX + 1);
     expect(Object.keys(caches)).toEqual([]);
+  });
+
+  it('forgets ISUPPORT tokens and offered caps beyond the first NETWORK_TOKENS_MAX, keeping the early ones', () => {
+    const client = new Client() as unknown as { network: { options: Record<string, unknown>; cap: { available: Map<string, string> } } };
+    client.network.options.PREFIX = [{ symbol: '@', mode: 'o' }];
+    for (let i = 0; i < NETWORK_TOKENS_MAX + 10; i++) {
+      client.network.options[`T${i}`] = true;
+      client.network.cap.available.set(`cap${i}`, '');
+    }
+    const before = Object.keys(client.network.options).length;
+    expect(trimNetworkTokens(client)).toBe(before - NETWORK_TOKENS_MAX + 10);
+    expect(Object.keys(client.network.options)).toHaveLength(NETWORK_TOKENS_MAX);
+    expect(client.network.options.PREFIX).toEqual([{ symbol: '@', mode: 'o' }]);
+    expect(client.network.cap.available.size).toBe(NETWORK_TOKENS_MAX);
+    expect(trimNetworkTokens(client)).toBe(0);
   });
 });

@@ -15,6 +15,9 @@ export const REPLY_CACHES_MAX = 200;
 /** How often the caches are measured, in lines from the server. */
 export const CHECK_EVERY_LINES = 16;
 
+/** ISUPPORT tokens (005) and offered capabilities kept; real servers send a few dozen of each. */
+export const NETWORK_TOKENS_MAX = 500;
+
 type Caches = Record<string, unknown>;
 
 /** irc-framework's reply caches of a client (an internal of 4.14), or undefined when not found. */
@@ -46,4 +49,28 @@ export function trimReplyCaches(caches: Caches): string[] {
   const dropped = names.length > REPLY_CACHES_MAX ? names : names.filter((name) => cacheEntries(caches[name]) > REPLY_CACHE_MAX_ENTRIES);
   for (const name of dropped) delete caches[name];
   return dropped;
+}
+
+/**
+ * Bounds what irc-framework learns about the network from lines a server may
+ * repeat without end: ISUPPORT tokens (`network.options`, from 005) and offered
+ * capabilities (`network.cap.available`, from CAP LS/NEW). Tokens beyond the
+ * first NETWORK_TOKENS_MAX are forgotten; returns how many were.
+ */
+export function trimNetworkTokens(client: unknown): number {
+  const network = (client as { network?: { options?: unknown; cap?: { available?: unknown } } } | undefined)?.network;
+  let trimmed = 0;
+  const options = network?.options;
+  if (typeof options === 'object' && options !== null) {
+    const keys = Object.keys(options);
+    for (const key of keys.slice(NETWORK_TOKENS_MAX)) delete (options as Record<string, unknown>)[key];
+    trimmed += Math.max(0, keys.length - NETWORK_TOKENS_MAX);
+  }
+  const available = network?.cap?.available;
+  if (available instanceof Map && available.size > NETWORK_TOKENS_MAX) {
+    const extra = [...available.keys()].slice(NETWORK_TOKENS_MAX);
+    for (const key of extra) available.delete(key);
+    trimmed += extra.length;
+  }
+  return trimmed;
 }

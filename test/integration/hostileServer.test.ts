@@ -207,7 +207,7 @@ it('answers a CTCP PING whose argument holds CR with one sanitised line, and bou
   await expectHealthyBot('CTCP with CR');
 });
 
-it('bounds the state kept for partial replies: 100k 332 without 333, 50k 353 without 366, an endless BATCH', async () => {
+it('bounds the state kept for partial replies: 100k 332 without 333, 50k 353 without 366, an endless BATCH, endless 005', async () => {
   await hostile.flood(`${SRV} 332 zen #t{i} :a topic that never gets its 333 reply number {i}`, 100_000, 90000);
   await expectHealthyBot('100k 332');
   await hostile.flood(`${SRV} 353 zen = #big :u{i}a u{i}b u{i}c u{i}d u{i}e u{i}f u{i}g u{i}h`, 50_000, 90000);
@@ -215,6 +215,8 @@ it('bounds the state kept for partial replies: 100k 332 without 333, 50k 353 wit
   await hostile.send([`${SRV} BATCH +endless netsplit a b`]);
   await hostile.flood(`@batch=endless ${ALICE} QUIT :split {i}`, 50_000, 90000);
   await expectHealthyBot('an endless BATCH');
+  await hostile.flood(`${SRV} 005 zen A{i}=1 B{i}=2 C{i}=3 D{i}=4 E{i}=5 F{i}=6 G{i}=7 H{i}=8 :are supported by this server`, 50_000, 90000);
+  await expectHealthyBot('400k ISUPPORT tokens');
   expect(await metric('zen_irc_bad_lines_total{reason="reply_overflow"}')).toBeGreaterThan(0);
 });
 
