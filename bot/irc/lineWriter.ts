@@ -33,7 +33,13 @@ export interface FittedLine {
 }
 
 /** Commands a server relays to other clients with the sender's prefix in front. */
-const RELAYED = new Set(['PRIVMSG', 'NOTICE', 'TOPIC', 'PART', 'KICK', 'QUIT', 'NICK', 'JOIN', 'MODE', 'INVITE', 'TAGMSG', 'AWAY', 'SETNAME', 'WALLOPS']);
+// Not JOIN: the server relays one JOIN per channel, never the client's whole comma list (and it carries no text).
+const RELAYED = new Set(['PRIVMSG', 'NOTICE', 'TOPIC', 'PART', 'KICK', 'QUIT', 'NICK', 'MODE', 'INVITE', 'TAGMSG', 'AWAY', 'SETNAME', 'WALLOPS']);
+
+/** Whether a server relays `command` to other clients with the sender's prefix (so the prefix counts against 512 bytes). */
+export function isRelayedCommand(command: string): boolean {
+  return RELAYED.has(command.toUpperCase());
+}
 
 const TAGS_MAX_BYTES = 8191;
 const BREAKS = /[\r\n\0]/;

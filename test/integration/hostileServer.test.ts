@@ -40,6 +40,7 @@ let pub: Redis;
 let httpPort: number;
 let cwd: string;
 const events: InboundEvent[] = [];
+const errors: Array<{ data: { code: string; reason: string } }> = [];
 const invalid: string[] = [];
 let probes = 0;
 let lastRss = 0;
@@ -98,8 +99,12 @@ beforeAll(async () => {
   httpPort = await freePort();
   sub = new Redis(redis.url);
   pub = new Redis(redis.url);
-  await sub.subscribe(names.in);
-  sub.on('message', (_channel: string, text: string) => {
+  await sub.subscribe(names.in, names.errors);
+  sub.on('message', (channel: string, text: string) => {
+    if (channel === names.errors) {
+      errors.push(JSON.parse(text) as { data: { code: string; reason: string } });
+      return;
+    }
     const event = JSON.parse(text) as InboundEvent;
     events.push(event);
     const why = invalidEventReason(event);
@@ -294,11 +299,17 @@ it('keeps every line within 512 bytes as relayed after 396 and CHGHOST give it a
     for (const l of pieces) expect(measure(host)(l)).toBeLessThanOrEqual(512);
     expect(pieces.map((l) => l.slice('PRIVMSG #hostile :'.length)).join(' ')).toBe(`${step} ${message}`);
 
+    // A raw TOPIC of 502 bytes would be more than 512 as relayed: refused with a reason, not cut.
+    const errorsBefore = errors.length;
+    await out({ type: 'raw', command: `TOPIC #hostile :${'t'.repeat(502 - 'TOPIC #hostile :'.length)}` });
+    await waitUntil(() => errors.length > errorsBefore, 15000, 'an error event for the long raw TOPIC');
+    expect(errors[errorsBefore]?.data).toMatchObject({ code: 'bad_raw', reason: expect.stringMatching(/as the server relays it/) });
+    // The longest that fits with the current host goes out whole.
     hostile.clearLines();
-    const topic = `TOPIC #hostile :${'t'.repeat(502 - 'TOPIC #hostile :'.length)}`;
+    const topic = `TOPIC #hostile :${'t'.repeat(512 - measure(host)('TOPIC #hostile :'))}`;
     await out({ type: 'raw', command: topic });
-    const written = await hostile.waitForLine((l) => l.startsWith('TOPIC #hostile :'), 15000, 'the raw TOPIC');
-    expect(measure(host)(written)).toBeLessThanOrEqual(512);
+    expect(await hostile.waitForLine((l) => l.startsWith('TOPIC #hostile :'), 15000, 'the raw TOPIC')).toBe(topic);
+    expect(measure(host)(topic)).toBe(512);
   }
   await expectHealthyBot('396 and CHGHOST');
 });
