@@ -91,6 +91,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private writingQueued = false;
   /** Channels from IRC_CHANNELS (lowercased): a PART or JOIN 0 never removes them from `wanted`. */
   private readonly configured = new Set<string>();
+  /** Channels with a rejoin scheduled on this connection (one each, however many PARTs or KICKs arrive). */
+  private readonly rejoining = new Set<string>();
   private readonly transport: TransportClass;
 
   constructor(
@@ -192,6 +194,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.state = 'connecting';
     this.nickAttempt = 0;
     this.joined.clear();
+    this.rejoining.clear();
     const client = new Client();
     this.client = client;
     this.bindLifecycle(client);
@@ -270,16 +273,12 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
         return;
       }
       // A raw PART or JOIN 0 of a configured channel is temporary: IRC_CHANNELS are always rejoined.
-      this.log.warn({ channel: event.channel }, 'left a configured channel (IRC_CHANNELS); will rejoin');
-      this.connectionTimer(this.options.rejoinDelayMs ?? 5000, () => {
-        if (!this.joined.has(key)) this.writeLine(`JOIN ${event.channel}`);
-      });
+      if (this.scheduleRejoin(event.channel)) this.log.warn({ channel: event.channel }, 'left a configured channel (IRC_CHANNELS); will rejoin');
     });
     client.on('kick', (event) => {
       if (!this.isMe(event.kicked) || !validChannel(event.channel)) return;
       this.joined.delete(event.channel.toLowerCase());
-      this.log.warn({ channel: event.channel, by: event.nick, reason: event.message }, 'kicked; will rejoin');
-      this.connectionTimer(this.options.rejoinDelayMs ?? 5000, () => this.writeLine(`JOIN ${event.channel}`));
+      if (this.scheduleRejoin(event.channel)) this.log.warn({ channel: event.channel, by: event.nick, reason: event.message }, 'kicked; will rejoin');
     });
     client.on('quit', (event) => this.maybeRegain(event.nick));
     client.on('irc error', (event) => {
@@ -306,6 +305,18 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       if (!event.from_server && !this.writingQueued && client === this.client) this.emit('ownLine', event.line);
     });
     client.on('close', () => this.onClose(client));
+  }
+
+  /** Rejoins `channel` after the rejoin delay unless already back by then; false when one is already scheduled. */
+  private scheduleRejoin(channel: string): boolean {
+    const key = channel.toLowerCase();
+    if (this.rejoining.has(key)) return false;
+    this.rejoining.add(key);
+    this.connectionTimer(this.options.rejoinDelayMs ?? 5000, () => {
+      this.rejoining.delete(key);
+      if (!this.joined.has(key)) this.writeLine(`JOIN ${channel}`);
+    });
+    return true;
   }
 
   /** Drops irc-framework's unfinished multi-line replies that grew past their bound (see replyCaches). */

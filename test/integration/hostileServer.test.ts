@@ -279,6 +279,17 @@ it('rejoins a configured channel after a raw JOIN 0 or PART, and after a reconne
   await expectHealthyBot('JOIN 0, PART and reconnect');
 });
 
+it('rejoins a configured channel once, however many KICKs and PARTs of it arrive', async () => {
+  hostile.clearLines();
+  const lines: string[] = [];
+  for (let i = 0; i < 500; i++) lines.push(`${SRV} KICK #cfg zen :kick ${i}`, `${ME} PART #cfg :part ${i}`);
+  await hostile.send(lines);
+  await hostile.waitForLine((l) => l === 'JOIN #cfg', 15000, 'the bot to rejoin #cfg');
+  await waitUntil(async () => (await healthz()).status === 'ok', 15000, '/healthz ok after the rejoin');
+  expect(hostile.lines.filter((l) => l.startsWith('JOIN'))).toEqual(['JOIN #cfg']);
+  await expectHealthyBot('a KICK and PART flood');
+});
+
 it('keeps every line within 512 bytes as relayed after 396 and CHGHOST give it a longer host', async () => {
   const measure = (host: string) => (line: string) => prefixBytes({ nick: 'zen', user: '~zen', host }) + Buffer.byteLength(line) + 2;
   const message = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
