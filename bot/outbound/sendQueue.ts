@@ -4,8 +4,13 @@
  * no faster than a token bucket allows. While there is no writer (IRC down or
  * not registered) lines wait; a failed write puts the line back and pauses.
  *
- * Timers are unref'd and close() clears them, so the queue never keeps the
- * process alive on its own.
+ * The rate-limit timer is unref'd and close() clears every timer, so an idle
+ * or rate-limited queue never keeps the process alive on its own. The
+ * setImmediate between chunks of LINES_PER_TURN lines is NOT unref'd: an
+ * unref'd immediate does not stop the event loop's poll phase from blocking,
+ * so with no other work (no HTTP endpoint, no busy socket) each chunk would
+ * wait for unrelated I/O or a timer. It only exists while lines are waiting
+ * and a writer is set.
  */
 import { EventEmitter } from 'node:events';
 import { FairQueue, type KeyedItem } from './fairQueue';
@@ -215,7 +220,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       this.immediate = undefined;
       this.pump();
     });
-    this.immediate.unref();
+    // Deliberately ref'd: see the header comment.
   }
 
   private wait(ms: number): void {
