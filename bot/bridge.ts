@@ -125,7 +125,7 @@ export class Bridge {
     });
     irc.on('nick', ({ new: nick }) => this.bus.setNick(nick));
     irc.on('ready', ({ nick, channels }) => {
-      queue.setWriter((line) => irc.writeLine(line));
+      queue.setWriter((line) => irc.writeLine(line), () => irc.corkWrites());
       this.publishIn(envelope('connected', { server: this.config.ircHost, channels, nick }));
     });
     irc.on('disconnected', () => {
@@ -135,8 +135,7 @@ export class Bridge {
     irc.on('reconnecting', () => metrics.ircReconnects.inc());
     irc.on('ownLine', () => queue.charge(1));
     queue.on('written', ({ line, waitedMs }) => {
-      metrics.linesOut.inc({ command: line.slice(0, line.indexOf(' ')) });
-      metrics.sendDelay.observe(waitedMs / 1000);
+      metrics.lineWritten(line.slice(0, line.indexOf(' ')), waitedMs / 1000);
       metrics.queueDepth.set(queue.depth);
     });
   }

@@ -1,7 +1,7 @@
 /**
  * Summarises a V8 .cpuprofile (node --cpu-prof): self time by function and by
  * component (irc-framework, ioredis, zod, pino, zenrelay's own modules, node
- * internals, GC, idle). `node dist-bench/test/bench/lib/profileSummary.js <file...>`
+ * internals, GC, idle), start-up left out. `node dist-bench/test/bench/lib/profileSummary.js <file...>`
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -29,10 +29,16 @@ export function component(url: string, name: string): string {
   return url;
 }
 
-export function summarise(profile: Profile, top = 15): string {
+/** The first `skipMs` of the profile (process start-up: module loading) are left out. */
+export function summarise(profile: Profile, top = 15, skipMs = 2000): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let elapsed = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    elapsed += delta;
+    if (elapsed >= skipMs * 1000) self.set(id, (self.get(id) ?? 0) + delta);
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const fns = new Map<string, number>();
   const comps = new Map<string, number>();
@@ -47,7 +53,7 @@ export function summarise(profile: Profile, top = 15): string {
   }
   const busy = total - (comps.get('(idle)') ?? 0);
   const pct = (us: number, of: number): string => `${((100 * us) / of).toFixed(1)}%`;
-  const lines = [`total ${(total / 1000).toFixed(0)} ms, busy ${(busy / 1000).toFixed(0)} ms`, 'by component (share of busy time):'];
+  const lines = [`after the first ${skipMs} ms (start-up): total ${(total / 1000).toFixed(0)} ms, busy ${(busy / 1000).toFixed(0)} ms`, 'by component (share of busy time):'];
   for (const [c, us] of [...comps].filter(([c]) => c !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 12)) lines.push(`  ${pct(us, busy).padStart(6)}  ${c}`);
   lines.push(`top ${top} functions by self time (share of busy time):`);
   for (const [f, us] of [...fns].filter(([f]) => !f.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(us, busy).padStart(6)}  ${f}`);
