@@ -1,7 +1,8 @@
 /**
  * Out: one pipeline of `out` envelopes; how fast do they reach a user on IRC
  * through `zen bot` (flood control off), against a bare irc-framework client
- * saying as many lines. Rounds alternate.
+ * saying as many lines and a raw-socket client writing them all in one
+ * buffer (the fastest a client can send). Rounds alternate.
  */
 import { Redis } from 'ioredis';
 import { botEnv, NO_FLOOD_CONTROL, type BenchContext } from '../lib/context';
@@ -20,14 +21,16 @@ export async function out(ctx: BenchContext): Promise<void> {
   const lines = 5000;
   const rounds = ctx.options.quick ? 2 : 5;
   const children: Child[] = [];
-  const reader = await benchUser(ctx, 'outreader', ['#out-zen', '#out-bare']);
+  const reader = await benchUser(ctx, 'outreader', ['#out-zen', '#out-bare', '#out-raw']);
   const pub = new Redis(ctx.redis.url);
   try {
     const bot = spawnZen('zen bot', ['bot'], { env: botEnv(ctx, 'zbot-out', ['#out-zen'], NO_FLOOD_CONTROL), nodeFlags: ctx.nodeFlags('out-bot') });
     children.push(bot);
     const sender = spawnNodeChild('bare sender', baselineScript('bareSender'), [ctx.irc.host, String(ctx.irc.port), 'baresender', '#out-bare'], { env: {} });
     children.push(sender);
-    await Promise.all([joinedBy(reader, 'zbot-out', '#out-zen', 30000), sender.waitForLine(/"ready"/, 30000)]);
+    const raw = spawnNodeChild('raw sender', baselineScript('rawSender'), [ctx.irc.host, String(ctx.irc.port), 'rawsender', '#out-raw'], { env: {} });
+    children.push(raw);
+    await Promise.all([joinedBy(reader, 'zbot-out', '#out-zen', 30000), sender.waitForLine(/"ready"/, 30000), raw.waitForLine(/"ready"/, 30000)]);
     // The bot subscribes to `out` once it is up; wait for the subscription.
     for (let i = 0; ; i++) {
       const [, subscribers] = (await pub.pubsub('NUMSUB', 'out')) as [string, number];
@@ -38,6 +41,7 @@ export async function out(ctx: BenchContext): Promise<void> {
 
     const zenRates: number[] = [];
     const bareRates: number[] = [];
+    const rawRates: number[] = [];
     let p99Note = '';
     for (let r = 0; r < rounds; r++) {
       let prefix = `out-${r}-`;
@@ -59,6 +63,14 @@ export async function out(ctx: BenchContext): Promise<void> {
       sender.tell(`say #out-bare ${prefix} ${lines}`);
       const bare = await bareArrived;
       bareRates.push(lines / ((bare.at[bare.at.length - 1] - start) / 1000));
+
+      prefix = `raw-${r}-`;
+      since = reader.lines.length;
+      const rawArrived = arrivals(reader, 'rawsender', '#out-raw', prefix, lines, 120000, since);
+      start = nowMs();
+      raw.tell(`say #out-raw ${prefix} ${lines}`);
+      const rawDone = await rawArrived;
+      rawRates.push(lines / ((rawDone.at[rawDone.at.length - 1] - start) / 1000));
     }
     const zen = median(zenRates);
     const bare = median(bareRates);
@@ -71,6 +83,15 @@ export async function out(ctx: BenchContext): Promise<void> {
       target: '≥ 0.8× baseline and ≥ 10,000/s',
       met: zen >= 0.8 * bare && zen >= 10000,
       note: `${round(zen / bare)}×; ${p99Note}`,
+    });
+    const fastest = median(rawRates);
+    ctx.record({
+      id: 'out.rate.raw',
+      name: 'out, against a raw-socket client writing all lines in one buffer',
+      value: Math.round(zen),
+      unit: 'lines/s',
+      baseline: { name: 'raw socket, one write', value: Math.round(fastest) },
+      note: `${round(zen / fastest)}×`,
     });
   } finally {
     reader.destroy();
