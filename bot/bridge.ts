@@ -131,7 +131,7 @@ export class Bridge {
     });
     irc.on('nick', ({ new: nick }) => this.bus.setNick(nick));
     irc.on('ready', ({ nick, channels }) => {
-      queue.setWriter((line) => irc.writeLine(line));
+      queue.setWriter((line) => irc.writeLine(line), () => irc.corkWrites());
       this.publishIn(envelope('connected', { server: this.config.ircHost, channels, nick }));
     });
     irc.on('disconnected', () => {
@@ -150,8 +150,7 @@ export class Bridge {
       this.badLineLog.warn({ line: line.slice(0, INPUT_PREVIEW_CHARS), fixes: fitted.fixes, reason: fitted.dropReason, lines: fitted.lines.length }, 'an outgoing IRC line was fixed to stay within one 512-byte line');
     });
     queue.on('written', ({ line, waitedMs }) => {
-      metrics.linesOut.inc({ command: line.slice(0, line.indexOf(' ')) });
-      metrics.sendDelay.observe(waitedMs / 1000);
+      metrics.lineWritten(line.slice(0, line.indexOf(' ')), waitedMs / 1000);
       metrics.queueDepth.set(queue.depth);
     });
   }

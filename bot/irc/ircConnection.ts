@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import { Client, ClientOptions } from 'irc-framework';
 import type { Logger } from '../log';
 import { attemptAfterClose, backoffDelay } from './backoff';
@@ -159,6 +160,18 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       this.writingQueued = false;
     }
     return true;
+  }
+
+  /**
+   * Corks the current socket: lines written until the returned function runs
+   * leave in one write (the send queue calls this around each turn). The
+   * release uncorks that same socket, even if the connection was replaced.
+   */
+  corkWrites(): () => void {
+    const socket = (this.client as unknown as { connection?: { transport?: { socket?: Socket | null } } } | undefined)?.connection?.transport?.socket;
+    if (!socket || socket.destroyed) return () => undefined;
+    socket.cork();
+    return () => socket.uncork();
   }
 
   /** QUITs with `message` and stops reconnecting. Resolves once the socket is closed (at most `timeoutMs`). */

@@ -4,8 +4,13 @@
  * no faster than a token bucket allows. While there is no writer (IRC down or
  * not registered) lines wait; a failed write puts the line back and pauses.
  *
- * Timers are unref'd and close() clears them, so the queue never keeps the
- * process alive on its own.
+ * The rate-limit timer is unref'd and close() clears every timer, so an idle
+ * or rate-limited queue never keeps the process alive on its own. The
+ * setImmediate between chunks of LINES_PER_TURN lines is NOT unref'd: an
+ * unref'd immediate does not stop the event loop's poll phase from blocking,
+ * so with no other work (no HTTP endpoint, no busy socket) each chunk would
+ * wait for unrelated I/O or a timer. It only exists while lines are waiting
+ * and a writer is set.
  */
 import { EventEmitter } from 'node:events';
 import { FairQueue, type KeyedItem } from './fairQueue';
@@ -39,6 +44,13 @@ export interface OutboundLine {
  * that is false when the socket's buffer is full, yet the data was accepted.
  */
 export type LineWriter = (line: string) => boolean;
+
+/**
+ * Holds the writer's output back until the returned release function runs,
+ * so that the lines of one turn leave in one socket write instead of one
+ * system call each (e.g. net.Socket cork/uncork). Optional.
+ */
+export type WriteCork = () => () => void;
 
 export interface SendQueueOptions {
   /** Lines that may go out back to back. */
@@ -89,6 +101,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   private readonly now: () => number;
   private bucket: TokenBucket;
   private writer: LineWriter | null = null;
+  private cork: WriteCork | undefined;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly drainWaiters = new Set<DrainWaiter>();
@@ -151,11 +164,12 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   /**
    * Sets where lines go. null stops sending (everything stays queued); a
    * writer starts or resumes it. Rate limiting carries over: setting a writer
-   * does not refill the bucket.
+   * does not refill the bucket. `cork`, if given, batches each turn's writes.
    */
-  setWriter(writer: LineWriter | null): void {
+  setWriter(writer: LineWriter | null, cork?: WriteCork): void {
     if (this.closed) return;
     this.writer = writer;
+    this.cork = writer === null ? undefined : cork;
     if (writer === null) this.clearTimers();
     else this.schedule();
   }
@@ -215,7 +229,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       this.immediate = undefined;
       this.pump();
     });
-    this.immediate.unref();
+    // Deliberately ref'd: see the header comment.
   }
 
   private wait(ms: number): void {
@@ -228,6 +242,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
 
   /** Writes as many lines as the bucket and LINES_PER_TURN allow, then schedules the next pump. */
   private pump(): void {
+    const release = this.writer !== null && this.queue.size > 0 ? this.cork?.() : undefined;
     try {
       for (let written = 0; written < LINES_PER_TURN; written++) {
         const writer = this.writer;
@@ -271,6 +286,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       }
     } finally {
       // Runs after every exit, including a throwing callback or listener, so the queue never stalls.
+      release?.();
       this.schedule();
     }
   }
