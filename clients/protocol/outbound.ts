@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelopeSchema, PROTOCOL_VERSION } from './envelope';
+import { isOwnKey } from './lookup';
 import { targetProblem } from './targets';
 
 /**
@@ -137,7 +138,7 @@ export function parseOutbound(payload: Buffer | string, limits: ParseLimits = { 
     return reject('unsupported_version', `version ${JSON.stringify(record.version)} is not supported; use 1`, id);
   }
   const type = record.type;
-  if (typeof type !== 'string' || !(type in outboundCommandSchemas)) {
+  if (!isOwnKey(outboundCommandSchemas, type)) {
     return reject(
       'unknown_type',
       `type ${JSON.stringify(type)} is not one the bot accepts (${OUTBOUND_TYPES.join(', ')})`,
@@ -145,7 +146,7 @@ export function parseOutbound(payload: Buffer | string, limits: ParseLimits = { 
     );
   }
   if (type === 'raw') return parseRaw(record);
-  return parseSay(type as SayType, record, id);
+  return parseSay(type, record, id);
 }
 
 function parseSay(type: SayType, record: Record<string, unknown>, id: string | undefined): ParseResult {
