@@ -26,6 +26,7 @@ export class BotMetrics {
   readonly inDropped = new Counter({ name: 'zen_in_buffer_dropped_total', help: '`in` events dropped because the buffer was full (oldest first)', registers: [this.registry] });
   readonly notices = new Counter({ name: 'zen_notices_total', help: 'Durable notices finished, by fate (sent, rejected, expired)', labelNames: ['state'], registers: [this.registry] });
   readonly noticesPending = new Gauge({ name: 'zen_notices_pending', help: 'Entries in the notices stream: queued or in flight (XLEN)', registers: [this.registry] });
+  readonly noticesDeadLettered = new Counter({ name: 'zen_notices_dead_lettered_total', help: 'Notices the bot could not handle at all, moved to the dead-letter stream', registers: [this.registry] });
   readonly noticesInFlight = new Gauge({ name: 'zen_notices_in_flight', help: 'Durable notices read and not yet acknowledged', registers: [this.registry] });
 
   /** Current value of a counter or gauge with the given labels (0 when never set). */
