@@ -1,5 +1,5 @@
 import type { OutboundCommand, Rejection } from '../clients/protocol';
-import { MIN_SPLIT_BYTES, splitText, textBudget } from './outbound/splitter';
+import { IRC_LINE_MAX, MIN_SPLIT_BYTES, splitText, textBudget, UNKNOWN_HOST_BYTES, UNKNOWN_USER_BYTES } from './outbound/splitter';
 import { RAW_KEY, type OutboundLine } from './outbound/sendQueue';
 import type { Identity } from './irc/ircConnection';
 
@@ -16,10 +16,8 @@ export interface LineContext {
 
 export type LinesResult = { ok: true; lines: OutboundLine[] } | { ok: false; rejection: Rejection };
 
-const RAW_MAX_BYTES = 510;
-
 export function commandLines(command: OutboundCommand, context: LineContext): LinesResult {
-  if (command.kind === 'raw') return rawLines(command.line, context.rawAllow);
+  if (command.kind === 'raw') return rawLines(command.line, context);
   const { identity } = context;
   const ircCommand = command.type === 'notice' ? 'NOTICE' : 'PRIVMSG';
   const action = command.type === 'privmsg_action';
@@ -38,13 +36,27 @@ export function commandLines(command: OutboundCommand, context: LineContext): Li
   return { ok: true, lines };
 }
 
-function rawLines(line: string, rawAllow: readonly string[]): LinesResult {
+/**
+ * Longest raw line: what still fits in 512 bytes once the server relays it
+ * with the bot's prefix (`:nick!user@host `, unknown parts at their worst),
+ * as it does for TOPIC, PART or KICK.
+ */
+export function rawMaxBytes(identity: Identity): number {
+  const prefix =
+    1 + Buffer.byteLength(identity.nick) + 1 +
+    (identity.user === undefined ? UNKNOWN_USER_BYTES : Buffer.byteLength(identity.user)) + 1 +
+    (identity.host === undefined ? UNKNOWN_HOST_BYTES : Buffer.byteLength(identity.host)) + 1;
+  return IRC_LINE_MAX - 2 - prefix;
+}
+
+function rawLines(line: string, { rawAllow, identity }: LineContext): LinesResult {
   const verb = line.split(' ', 1)[0].toUpperCase();
   if (!rawAllow.includes(verb)) {
     return reject('raw_not_allowed', `raw command ${verb} is not allowed (ZEN_RAW_ALLOW is ${rawAllow.join(',') || 'empty'})`);
   }
-  if (Buffer.byteLength(line) > RAW_MAX_BYTES) {
-    return reject('bad_raw', `raw command is ${Buffer.byteLength(line)} bytes; an IRC line holds at most ${RAW_MAX_BYTES}`);
+  const max = rawMaxBytes(identity);
+  if (Buffer.byteLength(line) > max) {
+    return reject('bad_raw', `raw command is ${Buffer.byteLength(line)} bytes; relayed with the bot's prefix an IRC line holds at most ${max}: shorten it`);
   }
   return { ok: true, lines: [{ key: RAW_KEY, line }] };
 }

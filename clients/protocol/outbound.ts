@@ -57,19 +57,23 @@ export type OutboundCommand =
   | { kind: 'say'; type: SayType; targets: string[]; message: string; id?: string }
   | { kind: 'raw'; line: string };
 
-export type RejectionCode =
-  | 'too_large'
-  | 'binary'
-  | 'invalid_json'
-  | 'not_an_object'
-  | 'unsupported_version'
-  | 'unknown_type'
-  | 'invalid_field'
-  | 'bad_target'
-  | 'empty_message'
-  | 'bad_raw'
-  | 'raw_not_allowed'
-  | 'queue_full';
+/** Every code a rejected `out` payload (or notice) can get. */
+export const REJECTION_CODES = [
+  'too_large',
+  'binary',
+  'invalid_json',
+  'not_an_object',
+  'unsupported_version',
+  'unknown_type',
+  'invalid_field',
+  'bad_target',
+  'empty_message',
+  'bad_raw',
+  'raw_not_allowed',
+  'queue_full',
+] as const;
+
+export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export interface Rejection {
   code: RejectionCode;
