@@ -40,9 +40,11 @@ async function ask(user: IrcUser, text: string, answer: string | RegExp): Promis
 }
 
 /** Each inherited name as a type on a channel, as JSON text (so `__proto__` is a real key, not a prototype). */
-async function publishInheritedTypes(channel: string): Promise<void> {
+async function publishInheritedTypes(channel: 'in' | 'out'): Promise<void> {
   for (const type of INHERITED_NAMES) {
-    await stack.probe.pub.publish(channel, `{"version":1,"type":${JSON.stringify(type)},"data":{"to":"#test","message":"x","sender":"a","channel":"#test"}}`);
+    const payload = `{"version":1,"type":${JSON.stringify(type)},"data":{"to":"#test","message":"x","sender":"a","channel":"#test"}}`;
+    if (channel === 'in') await stack.probe.publishIn(payload);
+    else await stack.probe.publish(payload);
   }
 }
 
@@ -61,7 +63,7 @@ afterAll(async () => {
 });
 
 it('refuses every inherited name as a type on out with unknown_type, and keeps relaying', async () => {
-  await publishInheritedTypes(stack.names.out);
+  await publishInheritedTypes('out');
   for (const type of INHERITED_NAMES) {
     const error = await stack.probe.waitForError((d) => d.input.includes(`"type":${JSON.stringify(type)}`));
     expect(error.data.code).toBe('unknown_type');
@@ -73,7 +75,7 @@ it('refuses every inherited name as a type on out with unknown_type, and keeps r
 });
 
 it('leaves hello and help running when inherited names arrive as types on in', async () => {
-  await publishInheritedTypes(stack.names.in);
+  await publishInheritedTypes('in');
   await delay(300);
   await ask(alice, 'hello', 'Hello alice');
   await ask(alice, '!woot', 'Indeed!');
