@@ -1,6 +1,6 @@
 /**
- * 100,000 fuzzed payloads (fast-check, fixed seed) on `out`, on `in` (with
- * hello and help listening) and into the notices stream, interleaved with
+ * 100,000 fuzzed payloads (fast-check, fixed seed): 47% on `out`, 47% on
+ * `in` (with hello and help listening) and 6% into the notices stream, interleaved with
  * good notices, against a real Redis, ngircd and the bridge: the bot and the
  * services survive and keep answering, and every good notice arrives with
  * the fate `sent`. Publishes are pipelined, IRC_SEND_RATE=0 and ngircd has no
@@ -59,8 +59,9 @@ afterAll(async () => {
 });
 
 it(`survives ${TOTAL} fuzzed payloads on out, in and the notices stream, and delivers every good notice`, async () => {
-  const outs = fc.sample(outboundPayload, { numRuns: Math.ceil(TOTAL * 0.4), seed: SEED });
-  const ins = fc.sample(inboundPayload, { numRuns: Math.ceil(TOTAL * 0.4), seed: SEED + 1 });
+  // Fewer into the stream: the bot finishes notices one transaction each, a few hundred a second on a loaded box.
+  const outs = fc.sample(outboundPayload, { numRuns: Math.ceil(TOTAL * 0.47), seed: SEED });
+  const ins = fc.sample(inboundPayload, { numRuns: Math.ceil(TOTAL * 0.47), seed: SEED + 1 });
   const notices = fc.sample(noticeFields, { numRuns: TOTAL - outs.length - ins.length, seed: SEED + 2 });
   const { names, probe } = stack;
   const goodIds: string[] = [];
@@ -68,9 +69,9 @@ it(`survives ${TOTAL} fuzzed payloads on out, in and the notices stream, and del
   alice.mark();
   let pipeline = probe.pub.pipeline();
   for (let i = 0; i < TOTAL; i++) {
-    const lane = i % 5;
-    if (lane < 2 && outs.length > 0) pipeline.publish(names.out, outs.pop() as string);
-    else if (lane < 4 && ins.length > 0) {
+    const lane = i % 100;
+    if (lane < 47 && outs.length > 0) pipeline.publish(names.out, outs.pop() as string);
+    else if (lane < 94 && ins.length > 0) {
       const payload = ins.pop() as string;
       probe.markOwnIn(payload);
       pipeline.publish(names.in, payload);
