@@ -156,7 +156,6 @@ export class Bridge {
   }
 
   private publishIn(event: InboundEvent): void {
-    this.metrics.inEvents.inc({ type: event.type });
     this.bus.publishIn(event);
   }
 

@@ -1,8 +1,8 @@
 import type { OutboundCommand, Rejection } from '../clients/protocol';
-import { MIN_SPLIT_BYTES, splitText, textBudget } from './outbound/splitter';
+import { IRC_LINE_MAX, MIN_SPLIT_BYTES, splitText, textBudget } from './outbound/splitter';
+import { isRelayedCommand, prefixBytes } from './irc/lineWriter';
 import { RAW_KEY, type OutboundLine } from './outbound/sendQueue';
 import type { Identity } from './irc/ircConnection';
-import { isRelayedCommand, prefixBytes } from './irc/lineWriter';
 
 /**
  * Turns a valid `out` command into the exact IRC lines to send: text split to
@@ -17,10 +17,8 @@ export interface LineContext {
 
 export type LinesResult = { ok: true; lines: OutboundLine[] } | { ok: false; rejection: Rejection };
 
-const RAW_MAX_BYTES = 510;
-
 export function commandLines(command: OutboundCommand, context: LineContext): LinesResult {
-  if (command.kind === 'raw') return rawLines(command.line, context.rawAllow, context.identity);
+  if (command.kind === 'raw') return rawLines(command.line, context);
   const { identity } = context;
   const ircCommand = command.type === 'notice' ? 'NOTICE' : 'PRIVMSG';
   const action = command.type === 'privmsg_action';
@@ -39,20 +37,31 @@ export function commandLines(command: OutboundCommand, context: LineContext): Li
   return { ok: true, lines };
 }
 
-function rawLines(line: string, rawAllow: readonly string[], identity: Identity): LinesResult {
+/**
+ * Longest raw line the server relays to others with the bot's prefix in front
+ * (`:nick!user@host `, unknown parts at their worst), as it does for TOPIC,
+ * PART or KICK: that must still fit in 512 bytes.
+ */
+export function rawMaxBytes(identity: Identity): number {
+  return IRC_LINE_MAX - 2 - prefixBytes(identity);
+}
+
+/** A raw line the server does not relay (NAMES, JOIN) only has to fit itself: 510 bytes and CRLF. */
+const UNRELAYED_MAX_BYTES = IRC_LINE_MAX - 2;
+
+function rawLines(line: string, { rawAllow, identity }: LineContext): LinesResult {
   const verb = line.split(' ', 1)[0].toUpperCase();
   if (!rawAllow.includes(verb)) {
     return reject('raw_not_allowed', `raw command ${verb} is not allowed (ZEN_RAW_ALLOW is ${rawAllow.join(',') || 'empty'})`);
   }
-  if (Buffer.byteLength(line) > RAW_MAX_BYTES) {
-    return reject('bad_raw', `raw command is ${Buffer.byteLength(line)} bytes; an IRC line holds at most ${RAW_MAX_BYTES}`);
-  }
-  // The server relays a TOPIC, PART… to others with the bot's prefix in front: that must fit too.
+  const size = Buffer.byteLength(line);
   if (isRelayedCommand(verb)) {
-    const relayed = prefixBytes(identity) + Buffer.byteLength(line) + 2;
-    if (relayed > 512) {
-      return reject('bad_raw', `raw command is ${relayed} bytes as the server relays it with the bot's prefix (${prefixBytes(identity)} bytes); an IRC line holds at most 512, so shorten it by ${relayed - 512}`);
+    const relayed = prefixBytes(identity) + size + 2;
+    if (relayed > IRC_LINE_MAX) {
+      return reject('bad_raw', `raw command is ${relayed} bytes as the server relays it with the bot's prefix (${prefixBytes(identity)} bytes); an IRC line holds at most ${IRC_LINE_MAX}, so shorten it by ${relayed - IRC_LINE_MAX}`);
     }
+  } else if (size > UNRELAYED_MAX_BYTES) {
+    return reject('bad_raw', `raw command is ${size} bytes; an IRC line holds at most ${UNRELAYED_MAX_BYTES}: shorten it`);
   }
   return { ok: true, lines: [{ key: RAW_KEY, line }] };
 }

@@ -11,7 +11,7 @@ const WRITTEN_BATCH = 512;
 export class BotMetrics {
   readonly registry = new Registry();
 
-  readonly inEvents = new Counter({ name: 'zen_in_events_total', help: 'Events published on `in`, by type', labelNames: ['type'], registers: [this.registry] });
+  readonly inEvents = new Counter({ name: 'zen_in_events_total', help: 'Events published on `in` (accepted by Redis), by type', labelNames: ['type'], registers: [this.registry] });
   readonly outCommands = new Counter({ name: 'zen_out_commands_total', help: 'Valid commands received on `out`, by type', labelNames: ['type'], registers: [this.registry] });
   readonly linesOut = new Counter({
     name: 'zen_irc_lines_sent_total',
@@ -44,10 +44,12 @@ export class BotMetrics {
   });
   readonly ircRegistered = new Gauge({ name: 'zen_irc_registered', help: '1 while registered on IRC', registers: [this.registry] });
   readonly redisReconnects = new Counter({ name: 'zen_redis_reconnects_total', help: 'Redis reconnections', registers: [this.registry] });
-  readonly inBuffered = new Gauge({ name: 'zen_in_buffer_depth', help: '`in` events held while Redis is unreachable', registers: [this.registry] });
-  readonly inDropped = new Counter({ name: 'zen_in_buffer_dropped_total', help: '`in` events dropped because the buffer was full (oldest first)', registers: [this.registry] });
+  readonly inBuffered = new Gauge({ name: 'zen_in_buffer_depth', help: '`in` events waiting to be published (held while Redis is unreachable)', registers: [this.registry] });
+  readonly inDropped = new Counter({ name: 'zen_in_events_dropped_total', help: '`in` events dropped, never published: ZEN_IN_BUFFER was full while Redis was unreachable (oldest first), by type', labelNames: ['type'], registers: [this.registry] });
+  readonly errorsDropped = new Counter({ name: 'zen_error_events_dropped_total', help: 'Error events dropped because their own queue was full (oldest first)', registers: [this.registry] });
   readonly notices = new Counter({ name: 'zen_notices_total', help: 'Durable notices finished, by fate (sent, rejected, expired)', labelNames: ['state'], registers: [this.registry] });
   readonly noticesPending = new Gauge({ name: 'zen_notices_pending', help: 'Entries in the notices stream: queued or in flight (XLEN)', registers: [this.registry] });
+  readonly noticesDeadLettered = new Counter({ name: 'zen_notices_dead_lettered_total', help: 'Notices the bot could not handle at all, moved to the dead-letter stream', registers: [this.registry] });
   readonly noticesInFlight = new Gauge({ name: 'zen_notices_in_flight', help: 'Durable notices read and not yet acknowledged', registers: [this.registry] });
 
   // Lines written are tallied here and handed to prom-client in batches (at

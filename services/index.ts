@@ -37,3 +37,8 @@ export const bundledServices: Record<string, BundledService> = {
   help: { description: '!help, !services, ZenIRCBot commands/services, and Wat for unknown commands', start: startHelp },
   webhook: { description: 'HTTP endpoint: POST /notify/<target> (text, JSON, GitHub push, Alertmanager) → durable notices', start: startWebhook },
 };
+
+/** The bundled service called `name`, or undefined (names inherited from Object included). */
+export function bundledService(name: string): BundledService | undefined {
+  return Object.hasOwn(bundledServices, name) ? bundledServices[name] : undefined;
+}

@@ -4,7 +4,7 @@ import type { BotMetrics } from '../metrics';
 import type { OutboundLine, SendQueue } from '../outbound/sendQueue';
 import { decideNotice, type NoticeDecision, type StreamEntry } from './noticeEntry';
 import { fateRecord, type FateRecord } from './noticeFate';
-import { isNoGroupError, NoticeStream } from './noticeStream';
+import { isNoGroupError, isPermanentRedisError, isReplyError, NoticeStream } from './noticeStream';
 
 /**
  * The durable outbound path: reads the notices stream through the consumer
@@ -19,6 +19,9 @@ import { isNoGroupError, NoticeStream } from './noticeStream';
  * - On start, and after every Redis reconnect, first re-reads its own pending
  *   entries (those of a crashed predecessor) from id 0, then new ones.
  * - Rejected and expired notices are acknowledged without sending.
+ * - An entry the bot cannot handle at all (deciding about it threw, or Redis
+ *   refuses its fate for good, e.g. WRONGTYPE) goes to the dead-letter
+ *   stream and is acknowledged: it never blocks the entries around it.
  */
 
 export interface NoticeConsumerOptions {
@@ -42,9 +45,13 @@ export interface NoticeConsumerOptions {
 export const READ_BATCH = 50;
 const QUEUE_FULL_RETRY_MS = 250;
 const IDLE_RECHECK_MS = 1000;
+/** Redis errors in a row (not connection errors) after which a fate write gives up and dead-letters the entry. */
+export const FATE_REPLY_ERRORS_MAX = 10;
 
 interface InFlight {
   id: string | undefined;
+  /** The entry's fields as read, kept for the dead-letter stream. */
+  fields: string[] | null;
   /** Lines not yet written. */
   remaining: number;
 }
@@ -175,25 +182,34 @@ export class NoticeConsumer {
     for (const entry of entries) {
       if (this.stopping) return;
       if (this.inflight.has(entry.entryId)) continue;
-      await this.take(decideNotice(entry, context));
+      let decision: NoticeDecision;
+      try {
+        decision = decideNotice(entry, context);
+      } catch (err) {
+        // A bug, not bad input: never let one entry stop the ones after it.
+        this.track(entry.entryId, { id: undefined, fields: entry.fields, remaining: 0 });
+        this.deadLetter(entry.entryId, entry.fields, `the bot could not read this entry: ${(err as Error).message}`);
+        continue;
+      }
+      await this.take(decision, entry.fields);
     }
   }
 
-  private async take(decision: NoticeDecision): Promise<void> {
+  private async take(decision: NoticeDecision, fields: string[] | null): Promise<void> {
     const { entryId } = decision;
     if (decision.kind === 'gone') {
-      this.track(entryId, { id: undefined, remaining: 0 });
+      this.track(entryId, { id: undefined, fields, remaining: 0 });
       this.finish(entryId, undefined, undefined);
       return;
     }
     if (decision.kind !== 'send') {
-      this.track(entryId, { id: decision.id, remaining: 0 });
+      this.track(entryId, { id: decision.id, fields, remaining: 0 });
       const level = decision.kind === 'expired' ? 'info' : 'warn';
       this.log[level]({ id: decision.id, code: decision.code, reason: decision.reason }, `notice ${decision.kind}`);
       this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: decision.kind, code: decision.code, reason: decision.reason }, Date.now()));
       return;
     }
-    const flight: InFlight = { id: decision.id, remaining: decision.lines.length };
+    const flight: InFlight = { id: decision.id, fields, remaining: decision.lines.length };
     this.track(entryId, flight);
     // A notice that is still waiting in the send queue when it passes its maximum
     // age (a long IRC outage) is dropped unsent, unless a line of it already went out.
@@ -233,23 +249,54 @@ export class NoticeConsumer {
     this.metrics.queueDepth.set(this.queue.depth);
   }
 
-  /** Records the fate and acknowledges, retrying until it works or the consumer is closed. */
+  /**
+   * Records the fate and acknowledges, retrying until it works or the consumer
+   * is closed. When Redis refuses the fate for good (or FATE_REPLY_ERRORS_MAX
+   * times in a row), the entry goes to the dead-letter stream instead.
+   */
   private finish(entryId: string, id: string | undefined, record: FateRecord | undefined): void {
+    let replyErrors = 0;
+    this.settle(entryId, id, 'recording a notice fate', async () => {
+      try {
+        const length = await this.stream.finish(entryId, id, record);
+        if (record) this.metrics.notices.inc({ state: record.fields.state });
+        return length;
+      } catch (err) {
+        if (isNoGroupError(err) || !(isPermanentRedisError(err) || (isReplyError(err) && ++replyErrors >= FATE_REPLY_ERRORS_MAX))) throw err;
+        const fields = this.inflight.get(entryId)?.fields ?? null;
+        const reason = `Redis refused its fate${id === undefined ? '' : ` (key of notice ${JSON.stringify(id)})`}: ${(err as Error).message}`;
+        return this.moveToDeadLetters(entryId, id, fields, reason);
+      }
+    });
+  }
+
+  /** Moves an entry to the dead-letter stream and acknowledges it, retrying like finish(). */
+  private deadLetter(entryId: string, fields: string[] | null, reason: string): void {
+    this.settle(entryId, undefined, 'moving a notice to the dead-letter stream', () => this.moveToDeadLetters(entryId, undefined, fields, reason));
+  }
+
+  private async moveToDeadLetters(entryId: string, id: string | undefined, fields: string[] | null, reason: string): Promise<number> {
+    const length = await this.stream.deadLetter(entryId, fields, reason);
+    this.metrics.noticesDeadLettered.inc();
+    this.log.error({ id, entryId, reason }, 'moved a notice the bot cannot handle to the dead-letter stream');
+    return length;
+  }
+
+  /** Runs `attempt` until it resolves (with the stream length) or the consumer is closed; then releases the entry. */
+  private settle(entryId: string, id: string | undefined, what: string, attempt: () => Promise<number>): void {
     const done = (async () => {
-      for (let attempt = 1; ; attempt++) {
+      for (let tries = 1; ; tries++) {
         try {
-          const length = await this.stream.finish(entryId, id, record);
-          this.metrics.noticesPending.set(length);
-          if (record) this.metrics.notices.inc({ state: record.fields.state });
+          this.metrics.noticesPending.set(await attempt());
           return;
         } catch (err) {
           if (this.closed) {
             this.log.warn({ id, entryId }, 'could not acknowledge a notice before closing; it will be sent again after the restart');
             return;
           }
-          this.log.warn({ id, entryId, err: (err as Error).message }, 'recording a notice fate failed; retrying');
+          this.log.warn({ id, entryId, err: (err as Error).message }, `${what} failed; retrying`);
           if (isNoGroupError(err)) await this.stream.ensureGroup().catch(() => undefined); // Redis lost its data
-          await this.sleep(Math.min(200 * 2 ** attempt, 5000), true);
+          await this.sleep(Math.min(200 * 2 ** tries, 5000), true);
         }
       }
     })().finally(() => {

@@ -21,6 +21,8 @@ export interface BusNames {
   receipts: string;
   /** Prefix of the per-notice fate hashes (`<prefix><notice id>`). */
   noticePrefix: string;
+  /** Stream of notices the bot could not handle at all (docs/notices.md, "Dead letters"). */
+  noticesDead: string;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -43,5 +45,6 @@ export function busNames(namespace = ''): BusNames {
     notices: `${p}zenrelay:notices`,
     receipts: `${p}zenrelay:receipts`,
     noticePrefix: `${p}zenrelay:notice:`,
+    noticesDead: `${p}zenrelay:notices:dead`,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelopeSchema, PROTOCOL_VERSION } from './envelope';
+import { isOwnKey } from './lookup';
 import { targetProblem } from './targets';
 
 /**
@@ -56,19 +57,23 @@ export type OutboundCommand =
   | { kind: 'say'; type: SayType; targets: string[]; message: string; id?: string }
   | { kind: 'raw'; line: string };
 
-export type RejectionCode =
-  | 'too_large'
-  | 'binary'
-  | 'invalid_json'
-  | 'not_an_object'
-  | 'unsupported_version'
-  | 'unknown_type'
-  | 'invalid_field'
-  | 'bad_target'
-  | 'empty_message'
-  | 'bad_raw'
-  | 'raw_not_allowed'
-  | 'queue_full';
+/** Every code a rejected `out` payload (or notice) can get. */
+export const REJECTION_CODES = [
+  'too_large',
+  'binary',
+  'invalid_json',
+  'not_an_object',
+  'unsupported_version',
+  'unknown_type',
+  'invalid_field',
+  'bad_target',
+  'empty_message',
+  'bad_raw',
+  'raw_not_allowed',
+  'queue_full',
+] as const;
+
+export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export interface Rejection {
   code: RejectionCode;
@@ -137,7 +142,7 @@ export function parseOutbound(payload: Buffer | string, limits: ParseLimits = { 
     return reject('unsupported_version', `version ${JSON.stringify(record.version)} is not supported; use 1`, id);
   }
   const type = record.type;
-  if (typeof type !== 'string' || !(type in outboundCommandSchemas)) {
+  if (!isOwnKey(outboundCommandSchemas, type)) {
     return reject(
       'unknown_type',
       `type ${JSON.stringify(type)} is not one the bot accepts (${OUTBOUND_TYPES.join(', ')})`,
@@ -145,7 +150,7 @@ export function parseOutbound(payload: Buffer | string, limits: ParseLimits = { 
     );
   }
   if (type === 'raw') return parseRaw(record);
-  return parseSay(type as SayType, record, id);
+  return parseSay(type, record, id);
 }
 
 function parseSay(type: SayType, record: Record<string, unknown>, id: string | undefined): ParseResult {

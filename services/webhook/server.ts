@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../bot/log';
 import { NoticeClient, prepareNotice, splitTargets } from '../../clients/notices';
-import { NOTICE_ID_MAX, targetProblem, type SayType } from '../../clients/protocol';
+import { NOTICE_ID_MAX, ownEntry, targetProblem, type SayType } from '../../clients/protocol';
 import { bearerToken, githubSignatureMatches, tokenMatches } from './auth';
 import { readBody } from './body';
 import type { WebhookConfig } from './config';
@@ -97,7 +97,7 @@ async function notify(
     const problem = targetProblem(target);
     if (problem) return reply(req, res, 400, { error: `${problem} (write # as %23 in the URL)`, code: 'bad_target' });
   }
-  const type = typeParam === null ? 'privmsg' : TYPES[typeParam];
+  const type = typeParam === null ? 'privmsg' : ownEntry(TYPES, typeParam);
   if (type === undefined) return reply(req, res, 400, { error: `type must be privmsg, notice or action, got ${JSON.stringify(typeParam)}` });
 
   const body = await readBody(req, config.maxBodyBytes);

@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { Redis } from 'ioredis';
 import { connectUser, freePort, IrcServer, IrcUser, ParsedLine, RedisServer, startNgircd, startRedis, waitUntil } from '../harness';
 import { spawnZen, ZEN_JS, ZenProcess } from '../support/cli';
+import { InEventCheck } from '../support/schemaCheck';
 
 jest.setTimeout(90000);
 
@@ -61,7 +62,11 @@ afterAll(async () => {
   for (const user of users) user.destroy();
   await Promise.all([redis?.stop(), irc?.stop()]);
   if (cwd) rmSync(cwd, { recursive: true, force: true });
+  inSchema.assertAllValid();
 });
+
+/** Every event the bot published on `in` matches the committed JSON Schema. */
+const inSchema = new InEventCheck();
 
 function zenBot(env: Record<string, string>, dir = cwd): ZenProcess {
   const zen = spawnZen(['bot'], env, dir);
@@ -93,7 +98,10 @@ ${zen.stderr()}`);
 async function subscribeIn(): Promise<{ redis: Redis; messages: Array<{ type: string; data: Record<string, unknown> }> }> {
   const sub = new Redis(redis.url);
   const messages: Array<{ type: string; data: Record<string, unknown> }> = [];
-  sub.on('message', (_channel: string, message: string) => messages.push(JSON.parse(message)));
+  sub.on('message', (_channel: string, message: string) => {
+    inSchema.check(message);
+    messages.push(JSON.parse(message));
+  });
   await sub.subscribe('in');
   return { redis: sub, messages };
 }

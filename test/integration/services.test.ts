@@ -276,7 +276,7 @@ describe('SDK clients', () => {
     const picky = await client('picky', logger);
     const got: string[] = [];
     picky.on('privmsg', (e) => void got.push(e.data.message));
-    const publishIn = (payload: string) => stack.probe.pub.publish(stack.names.in, payload);
+    const publishIn = (payload: string) => stack.probe.publishIn(payload);
     await publishIn('not json at all');
     await publishIn(JSON.stringify({ version: 1, type: 'privmsg', data: { sender: 'mallory', channel: '#test' } }));
     await publishIn(JSON.stringify({ version: 7, type: 'privmsg', data: {} }));

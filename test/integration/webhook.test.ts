@@ -181,6 +181,9 @@ describe('bad requests', () => {
     ['an empty body', '/notify/%23test', '', {}, /body is empty/],
     ['a bad target', '/notify/no%20spaces', 'hi', {}, /neither a channel .* \(write # as %23 in the URL\)/],
     ['an unknown type', '/notify/%23test?type=shout', 'hi', {}, /type must be privmsg, notice or action/],
+    ['type constructor (inherited from Object)', '/notify/%23test?type=constructor', 'hi', {}, /type must be privmsg, notice or action, got "constructor"/],
+    ['type __proto__ (inherited from Object)', '/notify/%23test?type=__proto__', 'hi', {}, /type must be privmsg, notice or action, got "__proto__"/],
+    ['type toString (inherited from Object)', '/notify/%23test?type=toString', 'hi', {}, /type must be privmsg, notice or action, got "toString"/],
   ])('answers %s with 400 and a reason, queueing nothing', async (_name, path, body, headers, error) => {
     const before = await streamLength();
     const reply = await post(path, body, headers);

@@ -3,7 +3,7 @@ import { loadBusConfig } from '../../../bot/config';
 import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
 import { createLogger } from '../../../bot/log';
 import { onShutdownSignals } from '../../../bot/shutdownSignals';
-import { bundledServices } from '../../../services';
+import { bundledService, bundledServices } from '../../../services';
 
 /** `zen service <name>`: run one bundled service until SIGTERM/SIGINT. */
 export function registerServiceCommand(program: Command): void {
@@ -16,7 +16,7 @@ export function registerServiceCommand(program: Command): void {
       return `\nServices:\n${rows.join('\n') || '  (none)'}\n`;
     })
     .action(async (name: string) => {
-      const service = bundledServices[name];
+      const service = bundledService(name);
       if (!service) {
         process.stderr.write(`zen service: no service named ${JSON.stringify(name)}; available: ${Object.keys(bundledServices).join(', ') || 'none'}\n`);
         process.exit(2);

@@ -1,4 +1,5 @@
 import { formatPayload, jsonLine } from './format';
+import { INHERITED_NAMES } from '../../protocol/inheritedNames';
 import { createStyle, visible } from './style';
 
 const plain = createStyle(false);
@@ -90,5 +91,15 @@ describe('jsonLine', () => {
 describe('visible', () => {
   it('writes out control characters and leaves other text alone', () => {
     expect(visible('a\tb\x00c\x7fé✓')).toBe('a\\tb\\x00c\\x7fé✓');
+  });
+});
+
+describe('tail lines and names inherited from Object', () => {
+  it.each(INHERITED_NAMES)('show type %s as an unknown type on in, out and errors', (type) => {
+    for (const source of ['in', 'out', 'errors'] as const) {
+      const shown = line(source, { version: 1, type, data: { channel: '#c', to: '#c', message: 'x' } });
+      expect(shown).toContain(type);
+      expect(shown).toContain('{"channel":"#c"');
+    }
   });
 });

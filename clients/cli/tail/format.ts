@@ -13,12 +13,13 @@ import {
   errorEvent,
   InboundEvent,
   inboundEventSchemas,
-  InboundType,
   isChannelName,
-  OutboundType,
+  isOwnKey,
   outboundCommandSchemas,
+  ownEntry,
   PROTOCOL_VERSION,
 } from '../../protocol';
+import type { ZodType } from 'zod';
 import { Style, visible } from './style';
 
 export type TailSource = 'in' | 'out' | 'errors';
@@ -80,9 +81,9 @@ function envelopeProblem(source: TailSource, value: unknown): string | undefined
   if (typeof record.type !== 'string') return 'no type';
   const schema =
     source === 'in'
-      ? inboundEventSchemas[record.type as InboundType]
+      ? ownEntry<ZodType>(inboundEventSchemas, record.type)
       : source === 'out'
-        ? outboundCommandSchemas[record.type as OutboundType]
+        ? ownEntry<ZodType>(outboundCommandSchemas, record.type)
         : record.type === 'error'
           ? errorEvent
           : undefined;
@@ -96,12 +97,12 @@ function envelopeProblem(source: TailSource, value: unknown): string | undefined
 }
 
 function describe(source: TailSource, value: { type: string; data?: unknown; command?: unknown }, style: Style): string {
-  if (source === 'in' && value.type in inboundEventSchemas) return describeIn(value as InboundEvent, style);
+  if (source === 'in' && isOwnKey(inboundEventSchemas, value.type)) return describeIn(value as InboundEvent, style);
   const data = (value.data ?? {}) as Record<string, unknown>;
   const v = (x: unknown) => visible(String(x));
   if (source === 'out') {
     if (value.type === 'raw') return `raw ${v(value.command ?? data.command)}`;
-    if (value.type in outboundCommandSchemas) {
+    if (isOwnKey(outboundCommandSchemas, value.type)) {
       const to = Array.isArray(data.to) ? data.to.map(v).join(', ') : v(data.to);
       const id = typeof data.id === 'string' ? style.dim(` [id ${v(data.id)}]`) : '';
       const text = value.type === 'privmsg_action' ? `* ${v(data.message)}` : v(data.message);
