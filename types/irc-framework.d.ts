@@ -132,6 +132,10 @@ declare module 'irc-framework' {
     loggedin: [{ account: string }];
     raw: [RawEvent];
     'socket close': [Error | false | undefined];
+    /** The TCP connection is up (before any TLS handshake); the socket is irc-framework's. */
+    'raw socket connected': [import('node:net').Socket];
+    /** The connection is ready for IRC (after the TLS handshake, when TLS is on). */
+    'socket connected': [];
     close: [boolean];
     'ping timeout': [];
     debug: [string];
