@@ -23,6 +23,8 @@ export interface StartNgircdOptions {
   noPenalty?: boolean;
   /** Server name; default "irc.test". */
   serverName?: string;
+  /** Server password clients must send (PASS); none by default. */
+  password?: string;
 }
 
 /** The ngircd.conf the harness writes: the sandbox's loopback config with test limits. */
@@ -31,6 +33,7 @@ export function ngircdConfig(port: number, opts: StartNgircdOptions = {}): strin
     name: opts.serverName ?? 'irc.test',
     info: 'zenrelay test server',
     motd: 'zenrelay test server',
+    password: opts.password,
     extraLimits: ['PingTimeout = 120', 'PongTimeout = 20', ...(opts.noPenalty ? ['MaxPenaltyTime = 0'] : [])],
   });
 }

@@ -31,6 +31,8 @@ export interface NgircdSetup {
   motd: string;
   /** More `[Limits]` lines, e.g. `MaxPenaltyTime = 0`. */
   extraLimits?: string[];
+  /** Server password (`[Global] Password`); none by default. */
+  password?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export function ngircdConfig(port: number, setup: NgircdSetup): string {
     'Listen = 127.0.0.1',
     `Ports = ${port}`,
     `MotdPhrase = ${setup.motd}`,
+    ...(setup.password === undefined ? [] : [`Password = ${setup.password}`]),
     '',
     '[Limits]',
     'MaxConnections = 0',
