@@ -152,7 +152,9 @@ export class ZenClient {
     this.commandErrorReply = settings.commandErrorReply;
     this.closeTimeoutMs = settings.closeTimeoutMs;
     this.badInput = new RateLimitedLog(this.logger);
-    const common = { lazyConnect: true, connectionName: this.name };
+    // A short disconnectTimeout: ioredis's disconnect() of a connection that is down waits that long for a
+    // 'close' its socket already emitted, so close() while Redis is down would hold the process 2 s.
+    const common = { lazyConnect: true, connectionName: this.name, disconnectTimeout: 200 };
     this.sub = new Redis(settings.redisUrl, common);
     this.pub = new Redis(settings.redisUrl, common);
     // One "waiting for Redis" line, the cause once, then summaries: not one warning per retry.
