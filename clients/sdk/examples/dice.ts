@@ -1,4 +1,5 @@
-// A complete zenrelay service: `!roll [sides]`, and a thank-you. Run it: node dist/clients/sdk/examples/dice.js
+// A complete zenrelay service: `!roll [sides]`, and a thank-you. Run it with the bot's Redis
+// (zen up prints it): REDIS_URL=redis://127.0.0.1:<port> node dist/clients/sdk/examples/dice.js
 import { createService } from '..';
 
 createService({ name: 'dice', description: 'Rolls dice' }).then((bot) => {
