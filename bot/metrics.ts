@@ -7,6 +7,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
  */
 export class BotMetrics {
   readonly registry = new Registry();
+  /** What the connection gauges read at each scrape; set by the bridge. */
+  private connections: () => { irc: boolean; redis: boolean } = () => ({ irc: false, redis: false });
 
   readonly inEvents = new Counter({ name: 'zen_in_events_total', help: 'Events published on `in`, by type', labelNames: ['type'], registers: [this.registry] });
   readonly outCommands = new Counter({ name: 'zen_out_commands_total', help: 'Valid commands received on `out`, by type', labelNames: ['type'], registers: [this.registry] });
@@ -21,12 +23,30 @@ export class BotMetrics {
   });
   readonly ircReconnects = new Counter({ name: 'zen_irc_reconnects_total', help: 'IRC connection attempts after the first', registers: [this.registry] });
   readonly ircRegistered = new Gauge({ name: 'zen_irc_registered', help: '1 while registered on IRC', registers: [this.registry] });
+  readonly ircConnected: Gauge = new Gauge({
+    name: 'zen_irc_connected',
+    help: '1 while a connection to the IRC server is open (registered or not)',
+    registers: [this.registry],
+    collect: (): void => this.ircConnected.set(this.connections().irc ? 1 : 0),
+  });
+  readonly redisConnected: Gauge = new Gauge({
+    name: 'zen_redis_connected',
+    help: '1 while both Redis connections (subscriber and publisher) are ready',
+    registers: [this.registry],
+    collect: (): void => this.redisConnected.set(this.connections().redis ? 1 : 0),
+  });
+  readonly returnAnnouncements = new Counter({ name: 'zen_irc_return_announcements_total', help: 'Times the bot told its channels it was back after an outage (ZEN_ANNOUNCE_RETURN_AFTER_SECONDS)', registers: [this.registry] });
   readonly redisReconnects = new Counter({ name: 'zen_redis_reconnects_total', help: 'Redis reconnections', registers: [this.registry] });
   readonly inBuffered = new Gauge({ name: 'zen_in_buffer_depth', help: '`in` events held while Redis is unreachable', registers: [this.registry] });
   readonly inDropped = new Counter({ name: 'zen_in_buffer_dropped_total', help: '`in` events dropped because the buffer was full (oldest first)', registers: [this.registry] });
   readonly notices = new Counter({ name: 'zen_notices_total', help: 'Durable notices finished, by fate (sent, rejected, expired)', labelNames: ['state'], registers: [this.registry] });
   readonly noticesPending = new Gauge({ name: 'zen_notices_pending', help: 'Entries in the notices stream: queued or in flight (XLEN)', registers: [this.registry] });
   readonly noticesInFlight = new Gauge({ name: 'zen_notices_in_flight', help: 'Durable notices read and not yet acknowledged', registers: [this.registry] });
+
+  /** Lets the connection gauges read the live state at each scrape. */
+  watchConnections(read: () => { irc: boolean; redis: boolean }): void {
+    this.connections = read;
+  }
 
   /** Current value of a counter or gauge with the given labels (0 when never set). */
   async value(metric: Counter<string> | Gauge<string>, labels: Record<string, string> = {}): Promise<number> {

@@ -132,6 +132,11 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     return this.state === 'ready';
   }
 
+  /** Whether a connection to the server is open (TCP, and TLS when on), registered or not. */
+  get isConnected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
   get isRegistered(): boolean {
     return this.state === 'registered' || this.state === 'ready';
   }
