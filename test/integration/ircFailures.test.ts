@@ -101,7 +101,7 @@ describe('plain TCP listeners', () => {
     expect(warn.msg).toContain('is IRC_TLS right?');
   });
 
-  it('a refused port retried many times is logged once, plus the summary', async () => {
+  it('a refused port retried many times is logged once, not once per attempt', async () => {
     const port = await freePort();
     const all: Entry[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void all.push(JSON.parse(line)) });
@@ -184,6 +184,22 @@ describe('ngircd', () => {
     const registered = new Promise<string>((resolve) => conn.once('registered', ({ nick }) => resolve(nick)));
     conn.start();
     expect(await registered).toBe('zenbot');
+  });
+
+  it('an error reply names its target and the command that caused it', async () => {
+    const all: Entry[] = [];
+    const conn = new IrcConnection(
+      { host: irc.host, port: irc.port, tls: false, tlsVerify: true, password: 'letmein', nick: 'zenbot', username: 'zen', realname: 'zen', channels: [], reconnectMinMs: 60_000, reconnectMaxMs: 60_000, pingTimeoutSeconds: 60 },
+      pino({ level: 'info' }, { write: (line: string) => void all.push(JSON.parse(line)) }),
+    );
+    running = conn;
+    await new Promise<void>((resolve) => {
+      conn.once('ready', () => resolve());
+      conn.start();
+    });
+    conn.writeLine('PRIVMSG Nobody :are you there?');
+    await waitUntil(() => all.some((e) => e.error === 'no_such_nick'), 10000, 'the 401 reply to be logged');
+    expect(all.find((e) => e.error === 'no_such_nick')).toMatchObject({ level: 40, target: 'Nobody', command: 'PRIVMSG', msg: 'IRC error reply to PRIVMSG for Nobody' });
   });
 
   it('TLS against its plain-text port fails fast with "is IRC_TLS right?"', async () => {
