@@ -65,6 +65,8 @@ describe('classifyServerError and classifyNumeric', () => {
   it('recognises K-lines and bans', () => {
     expect(classifyServerError('Closing Link: zenbot[127.0.0.1] (K-lined: spam)').cause).toBe('banned');
     expect(classifyServerError('You are banned from this server').cause).toBe('banned');
+    expect(classifyServerError('Access denied: "spamming" (K-Line)').cause).toBe('banned'); // ngircd
+    expect(classifyServerError('Closing Link: 127.0.0.1 (G-Lined)').cause).toBe('banned');
     expect(classifyNumeric('465', 'You are banned from this server- spam')?.cause).toBe('banned');
     expect(classifyNumeric('464', 'Password incorrect')?.hint).toContain('IRC_PASSWORD');
     expect(classifyNumeric('433', 'Nickname is already in use')).toBeUndefined();

@@ -110,7 +110,7 @@ export function classifyServerError(text: string): ConnectionFailure {
   if (/password|passwd/i.test(clean)) {
     return { cause: 'bad_password', message: `the server refused the password: ${clean}`, hint: 'check IRC_PASSWORD (empty when the server has none)' };
   }
-  if (/k-?lined|g-?lined|z-?lined|\bbanned\b|\bbans?\b|akill|you are not welcome/i.test(clean)) {
+  if (/\b[kgz]-?lined?\b|\bbanned\b|\bbans?\b|akill|you are not welcome/i.test(clean)) {
     return { cause: 'banned', message: `the server bans this connection: ${clean}`, hint: "ask the server's operators; reconnecting will not help until the ban is lifted" };
   }
   return { cause: 'server_error', message: `the server closed the link: ${clean}`, hint: 'the server says why above; most such errors clear up on reconnect' };

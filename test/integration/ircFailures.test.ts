@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import pino from 'pino';
 import { IrcConnection, IrcConnectionOptions } from '../../bot/irc/ircConnection';
-import { freePort, IrcServer, makeTempDir, removeTempDir, startNgircd, waitUntil } from '../harness';
+import { connectUser, freePort, IrcServer, makeTempDir, removeTempDir, startNgircd, waitUntil } from '../harness';
 
 jest.setTimeout(60000);
 
@@ -162,7 +162,7 @@ describe('a TLS server with a self-signed certificate', () => {
 describe('ngircd', () => {
   let irc: IrcServer;
   beforeAll(async () => {
-    irc = await startNgircd({ password: 'letmein' });
+    irc = await startNgircd({ password: 'letmein', operator: { name: 'op', password: 'oppass' } });
   });
   afterAll(async () => {
     await irc?.stop();
@@ -173,6 +173,23 @@ describe('ngircd', () => {
     expect(warn.cause).toBe('bad_password');
     expect(warn.msg).toContain('check IRC_PASSWORD');
     expect(warn.msg).not.toMatch(/[\r\n]/);
+  });
+
+  it('a K-line: banned, and reconnecting will not help', async () => {
+    const oper = await connectUser({ host: irc.host, port: irc.port, nick: 'oper', password: 'letmein' });
+    try {
+      oper.send('OPER op oppass');
+      await oper.waitFor((l) => l.command === '381');
+      oper.send('KLINE *!~banned@* 600 :spamming');
+      oper.send('STATS k');
+      await oper.waitFor((l) => l.command === '216' && l.params.includes('*!~banned@*'));
+      const { warn } = await firstFailure({ port: irc.port, password: 'letmein', username: 'banned' });
+      expect(warn.cause).toBe('banned');
+      expect(warn.msg).toContain('(K-Line)');
+      expect(warn.msg).toContain('reconnecting will not help');
+    } finally {
+      oper.destroy();
+    }
   });
 
   it('the right password registers', async () => {

@@ -33,6 +33,8 @@ export interface NgircdSetup {
   extraLimits?: string[];
   /** Server password (`[Global] Password`); none by default. */
   password?: string;
+  /** An `[Operator]` block (for tests that need OPER, e.g. to KLINE); none by default. */
+  operator?: { name: string; password: string };
 }
 
 /**
@@ -64,6 +66,7 @@ export function ngircdConfig(port: number, setup: NgircdSetup): string {
     'Ident = no',
     'DNS = no',
     '',
+    ...(setup.operator ? ['[Operator]', `Name = ${setup.operator.name}`, `Password = ${setup.operator.password}`, ''] : []),
   ].join('\n');
 }
 
