@@ -30,6 +30,8 @@ export function redisFailure(err: Error & { code?: string }, url: string): Failu
 export class RedisConnectionLog {
   private readonly failures: RepeatedFailures;
   private saidWaiting = false;
+  /** True while connectWaiting waits: a failure then also says that the program waits. */
+  pendingStart = false;
 
   constructor(
     private readonly log: Logger,
@@ -40,7 +42,10 @@ export class RedisConnectionLog {
 
   /** Reports this connection's errors and recovery through the shared summary. */
   watch(conn: Redis): void {
-    conn.on('error', (err: Error) => this.failures.failed(redisFailure(err, this.url)));
+    conn.on('error', (err: Error) => {
+      if (this.failures.attempts === 0 && this.pendingStart) this.waiting();
+      this.failures.failed(redisFailure(err, this.url));
+    });
     conn.on('ready', () => this.failures.succeeded());
   }
 
@@ -61,7 +66,21 @@ export async function connectWaiting(conns: Redis[], log: RedisConnectionLog): P
   for (const conn of conns) conn.connect().catch(() => undefined);
   const pending = conns.filter((c) => c.status !== 'ready');
   if (pending.length === 0) return;
-  log.waiting();
+  // Said at the first failure, or if connecting takes a while; not when Redis answers at once.
+  log.pendingStart = true;
+  const slow = setTimeout(() => log.waiting(), SLOW_CONNECT_MS);
+  try {
+    await waitForAll(pending);
+  } finally {
+    clearTimeout(slow);
+    log.pendingStart = false;
+  }
+}
+
+/** How long a first connection may take before the program says it is waiting. */
+const SLOW_CONNECT_MS = 1000;
+
+async function waitForAll(pending: Redis[]): Promise<void> {
   await Promise.all(
     pending.map(
       (conn) =>
