@@ -92,7 +92,9 @@ describe('against a real zen bot', () => {
   afterAll(async () => {
     if (zen) {
       zen.child.kill('SIGTERM');
-      await Promise.race([zen.exited, new Promise((resolve) => setTimeout(resolve, 10000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([zen.exited, new Promise((resolve) => (timer = setTimeout(resolve, 10000)))]);
+      clearTimeout(timer);
       zen.kill();
     }
     await Promise.all([redis?.stop(), irc?.stop()]);
