@@ -8,6 +8,7 @@ import { Logger, RateLimitedLog } from './log';
 import { BotMetrics } from './metrics';
 import { SendQueue } from './outbound/sendQueue';
 import { RedisBus } from './redis/redisBus';
+import { DEFAULT_ANNOUNCE_MIN_INTERVAL_MS, ReturnAnnouncer, returnMessage } from './returnAnnouncer';
 import { VERSION } from './version';
 
 /**
@@ -21,6 +22,8 @@ export interface BridgeTuning {
   nickRegainMs?: number;
   joinTimeoutMs?: number;
   rejoinDelayMs?: number;
+  /** Shortest time between two "back after …" announcements (default 10 min, or the threshold if longer). */
+  announceMinIntervalMs?: number;
   random?: () => number;
 }
 
@@ -47,6 +50,8 @@ export class Bridge {
   private readonly notices: NoticeConsumer;
   private readonly badInputLog: RateLimitedLog;
   private readonly badLineLog: RateLimitedLog;
+  /** Set when ZEN_ANNOUNCE_RETURN_AFTER_SECONDS is on. */
+  private readonly announcer: ReturnAnnouncer | undefined;
   private readonly names;
   private stopping: Promise<void> | undefined;
 
@@ -62,6 +67,11 @@ export class Bridge {
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
     this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);
+    this.metrics.watchConnections(() => ({ irc: this.irc.isConnected, redis: this.bus.connected }));
+    if (config.announceReturnAfterSeconds > 0) {
+      const thresholdMs = config.announceReturnAfterSeconds * 1000;
+      this.announcer = new ReturnAnnouncer({ thresholdMs, minIntervalMs: tuning.announceMinIntervalMs ?? Math.max(thresholdMs, DEFAULT_ANNOUNCE_MIN_INTERVAL_MS) });
+    }
     this.inbound = new InboundEvents({
       botNick: () => this.irc.nick,
       commandPrefix: config.commandPrefix,
@@ -130,13 +140,11 @@ export class Bridge {
       this.bus.setNick(nick);
     });
     irc.on('nick', ({ new: nick }) => this.bus.setNick(nick));
-    irc.on('ready', ({ nick, channels }) => {
-      queue.setWriter((line) => irc.writeLine(line), () => irc.corkWrites());
-      this.publishIn(envelope('connected', { server: this.config.ircHost, channels, nick }));
-    });
+    irc.on('ready', ({ nick, channels }) => void this.onIrcReady(nick, channels));
     irc.on('disconnected', () => {
       metrics.ircRegistered.set(0);
       queue.setWriter(null);
+      this.announcer?.wentDown();
     });
     irc.on('reconnecting', () => metrics.ircReconnects.inc());
     irc.on('ownLine', () => queue.charge(1));
@@ -153,6 +161,27 @@ export class Bridge {
       metrics.lineWritten(line.slice(0, line.indexOf(' ')), waitedMs / 1000);
       metrics.queueDepth.set(queue.depth);
     });
+  }
+
+  private async onIrcReady(nick: string, channels: string[]): Promise<void> {
+    const back = this.announcer?.cameBack();
+    if (back) {
+      // Read before anything is sent: what piled up during the outage. (Only microtasks run meanwhile.)
+      const notices = await this.metrics.value(this.metrics.noticesPending);
+      if (!this.irc.isReady) return;
+      this.announceReturn(returnMessage(back.outageMs, { notices, messages: this.queue.depth }), channels);
+    }
+    this.queue.setWriter((line) => this.irc.writeLine(line), () => this.irc.corkWrites());
+    this.publishIn(envelope('connected', { server: this.config.ircHost, channels, nick }));
+  }
+
+  /** One NOTICE per channel, ahead of the delayed lines (so readers know they are late), charged to the rate limit. */
+  private announceReturn(text: string, channels: string[]): void {
+    for (const channel of channels) {
+      if (this.irc.writeLine(`NOTICE ${channel} :${text}`)) this.queue.charge(1);
+    }
+    this.metrics.returnAnnouncements.inc();
+    this.log.info({ channels, text }, 'told the channels the bot is back');
   }
 
   private publishIn(event: InboundEvent): void {

@@ -72,6 +72,7 @@ export const botSettings = {
   noticeMaxAgeSeconds: setting('ZEN_NOTICE_MAX_AGE_SECONDS', '3600', 'Durable notices queued longer ago than this are not sent but marked expired; `0` = never expire', integer(0, 31_536_000)),
   noticeWindow: setting('ZEN_NOTICE_WINDOW', '32', 'Most durable notices in flight (read, not yet acknowledged); also the most that can be sent twice after a crash', integer(1, 10_000)),
   noticeFateTtlSeconds: noticeFateTtl,
+  announceReturnAfterSeconds: setting('ZEN_ANNOUNCE_RETURN_AFTER_SECONDS', '0', 'After an IRC outage at least this long, the bot says once in each channel that it is back and how many notices and messages were delayed (at most one such notice per 10 minutes); `0` = never', integer(0, 31_536_000)),
   shutdownTimeoutMs: setting('ZEN_SHUTDOWN_TIMEOUT_MS', '10000', 'How long SIGTERM waits for the send queue to drain', integer(0, 600_000)),
   httpPort: setting('HTTP_PORT', '', 'Port of the HTTP endpoint (`/healthz`, `/metrics`); empty = no HTTP endpoint', (raw, variable) =>
     raw === '' ? undefined : integer(1, 65535)(raw, variable),

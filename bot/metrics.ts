@@ -10,6 +10,8 @@ const WRITTEN_BATCH = 512;
  */
 export class BotMetrics {
   readonly registry = new Registry();
+  /** What the connection gauges read at each scrape; set by the bridge. */
+  private connections: () => { irc: boolean; redis: boolean } = () => ({ irc: false, redis: false });
 
   readonly inEvents = new Counter({ name: 'zen_in_events_total', help: 'Events published on `in` (accepted by Redis), by type', labelNames: ['type'], registers: [this.registry] });
   readonly outCommands = new Counter({ name: 'zen_out_commands_total', help: 'Valid commands received on `out`, by type', labelNames: ['type'], registers: [this.registry] });
@@ -43,6 +45,19 @@ export class BotMetrics {
     registers: [this.registry],
   });
   readonly ircRegistered = new Gauge({ name: 'zen_irc_registered', help: '1 while registered on IRC', registers: [this.registry] });
+  readonly ircConnected: Gauge = new Gauge({
+    name: 'zen_irc_connected',
+    help: '1 while a connection to the IRC server is open (registered or not)',
+    registers: [this.registry],
+    collect: (): void => this.ircConnected.set(this.connections().irc ? 1 : 0),
+  });
+  readonly redisConnected: Gauge = new Gauge({
+    name: 'zen_redis_connected',
+    help: '1 while both Redis connections (subscriber and publisher) are ready',
+    registers: [this.registry],
+    collect: (): void => this.redisConnected.set(this.connections().redis ? 1 : 0),
+  });
+  readonly returnAnnouncements = new Counter({ name: 'zen_irc_return_announcements_total', help: 'Times the bot told its channels it was back after an outage (ZEN_ANNOUNCE_RETURN_AFTER_SECONDS)', registers: [this.registry] });
   readonly redisReconnects = new Counter({ name: 'zen_redis_reconnects_total', help: 'Redis reconnections', registers: [this.registry] });
   readonly inBuffered = new Gauge({ name: 'zen_in_buffer_depth', help: '`in` events waiting to be published (held while Redis is unreachable)', registers: [this.registry] });
   readonly inDropped = new Counter({ name: 'zen_in_events_dropped_total', help: '`in` events dropped, never published: ZEN_IN_BUFFER was full while Redis was unreachable (oldest first), by type', labelNames: ['type'], registers: [this.registry] });
@@ -69,6 +84,11 @@ export class BotMetrics {
     this.writtenByCommand.clear();
     for (const seconds of this.writtenDelays) this.sendDelay.observe(seconds);
     this.writtenDelays.length = 0;
+  }
+
+  /** Lets the connection gauges read the live state at each scrape. */
+  watchConnections(read: () => { irc: boolean; redis: boolean }): void {
+    this.connections = read;
   }
 
   /** Current value of a counter or gauge with the given labels (0 when never set). */

@@ -41,23 +41,27 @@ export function bool(raw: string, variable: string): boolean {
   throw new ConfigError(variable, `must be true or false, got ${JSON.stringify(raw)}`);
 }
 
+/** Says which side of the allowed range `n` missed: `must be 0 or more`, `must be 65535 or less`. */
+function checkRange(n: number, min: number, max: number, variable: string): number {
+  if (n < min) throw new ConfigError(variable, `must be ${min} or more (at most ${max}), got ${n}`);
+  if (n > max) throw new ConfigError(variable, `must be ${max} or less (at least ${min}), got ${n}`);
+  return n;
+}
+
 export function integer(min: number, max: number) {
   return (raw: string, variable: string): number => {
-    if (!/^-?\d+$/.test(raw)) throw new ConfigError(variable, `must be a whole number, got ${JSON.stringify(raw)}`);
-    const n = Number(raw);
-    if (n < min || n > max) throw new ConfigError(variable, `must be between ${min} and ${max}, got ${n}`);
-    return n;
+    if (!/^-?\d+$/.test(raw)) throw new ConfigError(variable, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    return checkRange(Number(raw), min, max, variable);
   };
 }
 
 export function decimal(min: number, max: number) {
   return (raw: string, variable: string): number => {
     const n = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(n)) {
-      throw new ConfigError(variable, `must be a number, got ${JSON.stringify(raw)}`);
+    if (!/^-?\d+(\.\d+)?$/.test(raw) || !Number.isFinite(n)) {
+      throw new ConfigError(variable, `must be a number from ${min} to ${max} (like 0.5), got ${JSON.stringify(raw)}`);
     }
-    if (n < min || n > max) throw new ConfigError(variable, `must be between ${min} and ${max}, got ${n}`);
-    return n;
+    return checkRange(n, min, max, variable);
   };
 }
 

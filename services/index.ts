@@ -30,12 +30,23 @@ export interface BundledService {
   /** One line for `zen service --help`. */
   description: string;
   start: ServiceStarter;
+  /**
+   * For an optional service: whether the environment asks for it. `zen up`
+   * starts one that is not asked for silently not at all (one debug line).
+   * Absent: always wanted.
+   */
+  wanted?(env: NodeJS.ProcessEnv): boolean;
 }
 
 export const bundledServices: Record<string, BundledService> = {
   hello: { description: 'the workshop greeter: hello → Hello <you>, !woot → Indeed!', start: startHello },
   help: { description: '!help, !services, ZenIRCBot commands/services, and Wat for unknown commands', start: startHelp },
-  webhook: { description: 'HTTP endpoint: POST /notify/<target> (text, JSON, GitHub push, Alertmanager) → durable notices', start: startWebhook },
+  webhook: {
+    description: 'HTTP endpoint: POST /notify/<target> (text, JSON, GitHub push, Alertmanager) → durable notices',
+    start: startWebhook,
+    // Asked for by any WEBHOOK_* setting (a token, a port…); otherwise zen up does not mention it.
+    wanted: (env) => Object.entries(env).some(([name, value]) => name.startsWith('WEBHOOK_') && (value ?? '').trim() !== ''),
+  },
 };
 
 /** The bundled service called `name`, or undefined (names inherited from Object included). */

@@ -140,6 +140,10 @@ declare module 'irc-framework' {
     /** IRCv3 CHGHOST (and SETNAME, which has no new_ident/new_hostname). */
     'user updated': [{ nick?: string; new_ident?: string; new_hostname?: string }];
     'socket close': [Error | false | undefined];
+    /** The TCP connection is up (before any TLS handshake); the socket is irc-framework's. */
+    'raw socket connected': [import('node:net').Socket];
+    /** The connection is ready for IRC (after the TLS handshake, when TLS is on). */
+    'socket connected': [];
     close: [boolean];
     'ping timeout': [];
     debug: [string];

@@ -2,9 +2,25 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { Client, ClientOptions } from 'irc-framework';
 import type { Logger } from '../log';
-import { attemptAfterClose, backoffDelay } from './backoff';
+import { RepeatedFailures } from '../repeatedFailures';
+import { attemptAfterClose, backoffDelay, STABLE_CONNECTION_MS } from './backoff';
 import { guardedTransport, type BadLineReason, type TransportClass } from './guardedTransport';
 import type { FittedLine } from './lineWriter';
+import {
+  classifyNumeric,
+  classifyServerError,
+  classifySocketError,
+  closedWithoutReason,
+  ConnectionFailure,
+  looksLikeIrc,
+  looksLikeTlsRecord,
+  notIrc,
+  pingTimeout,
+  plaintextOnTlsPort,
+  registrationTimeout,
+  Target,
+  tlsHandshakeTimeout,
+} from './connectionFailure';
 import { alternativeNick } from './nicks';
 import { CHECK_EVERY_LINES, replyCaches, trimNetworkTokens, trimReplyCaches } from './replyCaches';
 import { saslFailureMessage } from './sasl';
@@ -36,8 +52,10 @@ export interface IrcConnectionOptions {
   pingTimeoutSeconds: number;
   /** How often to try to take the wanted nick back while using another one. */
   nickRegainMs?: number;
-  /** Give up on a connection attempt that has not registered by then. */
+  /** Give up on a connection attempt that has not registered by then. Default 30 s. */
   registrationTimeoutMs?: number;
+  /** Give up on a TLS handshake that has not completed by then (a plain-text port stays silent). Default 5 s. */
+  tlsHandshakeTimeoutMs?: number;
   /** How long to wait for JOIN replies before declaring the connection ready anyway. */
   joinTimeoutMs?: number;
   /** Delay before rejoining a channel the bot was kicked from. */
@@ -58,7 +76,7 @@ export interface IrcConnectionEvents {
   ready: [{ nick: string; channels: string[] }];
   /** The bot's own nick changed (registration with a fallback nick, regain, or NICK). */
   nick: [{ old: string; new: string }];
-  disconnected: [{ reason: string }];
+  disconnected: [{ reason: string; cause: ConnectionFailure['cause'] }];
   reconnecting: [{ attempt: number; delayMs: number }];
   /**
    * A line went out that the send queue did not write: registration, PONG,
@@ -70,6 +88,11 @@ export interface IrcConnectionEvents {
   /** A line the bot wrote was sanitised, split, truncated or dropped by the one writer. */
   lineFixed: [{ line: string; fitted: FittedLine }];
 }
+
+/** Long enough for a server's ident and DNS lookups; a port that is not IRC fails sooner (at its first line). */
+export const DEFAULT_REGISTRATION_TIMEOUT_MS = 30_000;
+/** A TLS handshake takes a few round trips; a plain-text port answers a ClientHello with silence. */
+export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 5_000;
 
 type State = 'idle' | 'connecting' | 'registered' | 'ready' | 'waiting' | 'stopped';
 
@@ -87,7 +110,13 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private readonly joined = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private connectionTimers = new Set<NodeJS.Timeout>();
-  private lastDisconnectReason = '';
+  /** Why the current attempt is failing, once known (the first specific reason wins). */
+  private failure: ConnectionFailure | undefined;
+  private socketError: Error | undefined;
+  private receivedAny = false;
+  private readonly failures: RepeatedFailures;
+  /** The last command the bot wrote to each target (lowercased), to name it when the server answers with an error. */
+  private readonly lastCommandTo = new Map<string, string>();
   /** True while writeLine hands a send-queue line to the client. */
   private writingQueued = false;
   /** Channels from IRC_CHANNELS (lowercased): a PART or JOIN 0 never removes them from `wanted`. */
@@ -112,10 +141,20 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       onBadLine: (reason, detail) => this.emit('badLine', { reason, ...detail }),
       onLineFixed: (line, fitted) => this.emit('lineFixed', { line, fitted }),
     });
+    this.failures = new RepeatedFailures(log, { what: 'IRC' });
+  }
+
+  private get target(): Target {
+    return { host: this.options.host, port: this.options.port, tls: this.options.tls };
   }
 
   get isReady(): boolean {
     return this.state === 'ready';
+  }
+
+  /** Whether a connection to the server is open (TCP, and TLS when on), registered or not. */
+  get isConnected(): boolean {
+    return this.client?.connected ?? false;
   }
 
   get isRegistered(): boolean {
@@ -153,6 +192,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   /** Writes one complete line (without CRLF). False when there is no registered connection. */
   writeLine(line: string): boolean {
     if (!this.client || !this.isRegistered || !this.client.connected) return false;
+    this.rememberCommand(line);
     this.writingQueued = true;
     try {
       this.client.raw(line);
@@ -208,18 +248,57 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.nickAttempt = 0;
     this.joined.clear();
     this.rejoining.clear();
+    this.failure = undefined;
+    this.socketError = undefined;
+    this.receivedAny = false;
     const client = new Client();
     this.client = client;
     this.bindLifecycle(client);
     this.emit('client', client);
-    this.connectionTimer(this.options.registrationTimeoutMs ?? 60_000, () => {
-      if (this.state === 'connecting') {
-        this.log.warn({ host: this.options.host }, 'IRC registration timed out; reconnecting');
-        client.connection.end(undefined, true);
-      }
+    const registrationMs = this.options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS;
+    this.connectionTimer(registrationMs, () => {
+      if (this.state === 'connecting') this.fail(client, registrationTimeout(this.target, registrationMs, this.receivedAny));
     });
     client.connect(this.clientOptions());
-    this.log.info({ host: this.options.host, port: this.options.port, attempt: this.attempt }, 'connecting to IRC');
+    const fields = { host: this.options.host, port: this.options.port, tls: this.options.tls, attempt: this.attempt };
+    // The first attempt is worth a line; retries are summarised by `failures`.
+    if (this.attempt === 0) this.log.info(fields, 'connecting to IRC');
+    else this.log.debug(fields, 'connecting to IRC');
+  }
+
+  /** Ends the current attempt for `failure` (kept unless a reason is already known). */
+  private fail(client: Client, failure: ConnectionFailure): void {
+    if (client !== this.client) return;
+    this.failure ??= failure;
+    client.connection.end(undefined, true);
+  }
+
+  /** Watches the raw socket: a TLS handshake that never completes, or TLS bytes answering plain text. */
+  private watchSocket(client: Client, socket: Socket): void {
+    if (this.options.tls) {
+      const ms = this.options.tlsHandshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS;
+      let done = false;
+      client.once('socket connected', () => (done = true));
+      this.connectionTimer(ms, () => {
+        if (!done && client === this.client) this.fail(client, tlsHandshakeTimeout(this.target, ms));
+      });
+      return;
+    }
+    socket.once('data', (chunk: Buffer) => {
+      if (looksLikeTlsRecord(chunk)) this.fail(client, plaintextOnTlsPort(this.target));
+    });
+  }
+
+  private rememberCommand(line: string): void {
+    const [command, target] = line.split(' ', 3);
+    if (!target || target.startsWith(':')) return;
+    for (const one of target.split(',')) {
+      const key = one.toLowerCase();
+      this.lastCommandTo.delete(key);
+      this.lastCommandTo.set(key, command.toUpperCase());
+    }
+    // Bounded: the oldest targets go first.
+    while (this.lastCommandTo.size > 1000) this.lastCommandTo.delete(this.lastCommandTo.keys().next().value as string);
   }
 
   private clientOptions(): ClientOptions {
@@ -297,23 +376,40 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     client.on('irc error', (event) => {
       // After our own QUIT the server's "ERROR :Closing link" is the expected goodbye, not a problem.
       if (this.state === 'stopped') return;
-      if (event.error === 'password_mismatch') {
-        this.log.error({ reason: event.reason }, 'the IRC server rejected the server password; check IRC_PASSWORD');
+      if (event.error === 'irc') {
+        this.failure ??= classifyServerError(event.reason ?? '');
         return;
       }
-      this.log.warn({ error: event.error, reason: event.reason, channel: event.channel }, 'IRC error reply');
+      if (event.error === 'password_mismatch') {
+        this.failure ??= classifyNumeric('464', event.reason ?? '');
+        return;
+      }
+      if (event.error === 'banned_from_network') {
+        this.fail(client, classifyNumeric('465', event.reason ?? '')!);
+        return;
+      }
+      const target = event.channel ?? event.nick;
+      const command = target === undefined ? undefined : this.lastCommandTo.get(target.toLowerCase());
+      this.log.warn({ error: event.error, reason: event.reason, target, command }, `IRC error reply${target ? ` to ${command ?? 'a command'} for ${target}` : ''}`);
       if (event.channel && this.state === 'registered') this.maybeReady(event.channel);
     });
     client.on('sasl failed', (event) => this.log.error({ reason: event.reason, server: event.message }, saslFailureMessage(event.reason)));
     client.on('loggedin', (event) => this.log.info({ account: event.account }, 'logged in to services'));
     client.on('ping timeout', () => {
-      this.lastDisconnectReason = 'ping timeout';
-      this.log.warn({ seconds: this.options.pingTimeoutSeconds }, 'IRC ping timeout; reconnecting');
+      this.failure ??= pingTimeout(this.options.pingTimeoutSeconds);
+    });
+    client.on('raw socket connected', (socket) => this.watchSocket(client, socket));
+    client.on('socket close', (err) => {
+      if (err) this.socketError = err;
     });
     let linesIn = 0;
     client.on('raw', (event) => {
-      if (event.from_server && ++linesIn % CHECK_EVERY_LINES === 0) this.trimReplies(client);
-      if (event.from_server && event.line.startsWith('ERROR')) this.lastDisconnectReason = event.line;
+      if (event.from_server) {
+        if (++linesIn % CHECK_EVERY_LINES === 0) this.trimReplies(client);
+        this.receivedAny = true;
+        // A port that is not IRC (HTTP, SSH, Redis…) fails at its first line, not at the registration timeout.
+        if (this.state === 'connecting' && !looksLikeIrc(event.line)) this.fail(client, notIrc(event.line, this.target));
+      }
       // irc-framework reports each line as it writes it; the queue's own are marked by writeLine.
       if (!event.from_server && !this.writingQueued && client === this.client) this.emit('ownLine', event.line);
     });
@@ -348,7 +444,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     const old = this.identityNow.nick;
     this.identityNow = { nick };
     if (old !== nick) this.emit('nick', { old, new: nick });
-    this.log.info({ nick }, 'registered on IRC');
+    this.log.info({ nick, ...(this.failures.attempts > 0 ? { afterFailedAttempts: this.failures.attempts } : {}) }, 'registered on IRC');
     this.emit('registered', { nick });
     this.joinWanted();
     if (nick !== this.options.nick) this.scheduleRegain();
@@ -430,18 +526,20 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     client.removeAllListeners();
     this.joined.clear();
     if (this.state === 'stopped') return;
-    const reason = this.lastDisconnectReason || 'connection closed';
-    this.lastDisconnectReason = '';
+    const failure =
+      this.failure ?? (this.socketError ? classifySocketError(this.socketError, this.target) : closedWithoutReason(this.target, wasRegistered));
     this.state = 'waiting';
-    if (wasRegistered) this.log.warn({ reason }, 'disconnected from IRC');
-    this.emit('disconnected', { reason });
+    this.emit('disconnected', { reason: failure.message, cause: failure.cause });
     // The backoff starts over only after a connection that stayed up a while (see attemptAfterClose).
-    this.attempt = attemptAfterClose(this.attempt, this.registeredAt === undefined ? undefined : performance.now() - this.registeredAt);
+    const registeredForMs = this.registeredAt === undefined ? undefined : performance.now() - this.registeredAt;
+    this.attempt = attemptAfterClose(this.attempt, registeredForMs);
+    // So does the failure log: an outage after hours of service is news, not "still failing".
+    if (registeredForMs !== undefined && registeredForMs >= STABLE_CONNECTION_MS) this.failures.reset();
     this.registeredAt = undefined;
     const delayMs = backoffDelay(this.attempt, { minMs: this.options.reconnectMinMs, maxMs: this.options.reconnectMaxMs }, this.random);
     this.attempt++;
     this.emit('reconnecting', { attempt: this.attempt, delayMs });
-    this.log.info({ attempt: this.attempt, delayMs, reason }, 'reconnecting to IRC');
+    this.failures.failed(failure, delayMs);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.state === 'waiting') this.connect();

@@ -3,7 +3,7 @@ import type { BusNames, ErrorEvent, InboundEvent } from '../../clients/protocol'
 import type { Logger } from '../log';
 import type { BotMetrics } from '../metrics';
 import { BoundedBuffer } from './boundedBuffer';
-import { redactUrl } from '../log';
+import { connectWaiting, RedisConnectionLog } from '../redisConnectionLog';
 
 /**
  * The bot's Redis side: one connection subscribed to `out`, one publishing on
@@ -50,6 +50,7 @@ export class RedisBus {
   private nick: string | undefined;
   private stopped = false;
   private readyOnce = false;
+  private readonly connectionLog: RedisConnectionLog;
 
   constructor(
     private readonly options: RedisBusOptions,
@@ -60,9 +61,10 @@ export class RedisBus {
     const common = { lazyConnect: true, connectionName: 'zenrelay-bot', maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
     this.sub = new Redis(options.url, { ...common });
     this.pub = new Redis(options.url, { ...common, enableOfflineQueue: false });
-    for (const [role, conn] of [['subscriber', this.sub], ['publisher', this.pub]] as const) {
-      conn.on('error', (err: Error) => log.warn({ role, err: err.message }, 'Redis error'));
-    }
+    // Errors (one per retry, per connection) are summarised, not logged one by one.
+    this.connectionLog = new RedisConnectionLog(log, options.url);
+    this.connectionLog.watch(this.pub);
+    this.sub.on('error', () => undefined);
     this.pub.on('ready', () => this.onPublisherReady());
     // Redis is away: from now on only ZEN_IN_BUFFER events are kept.
     this.pub.on('close', () => this.dropEvents(this.events.setCapacity(this.options.inBufferMax)));
@@ -76,11 +78,12 @@ export class RedisBus {
   async start(onOut: OutHandler): Promise<void> {
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => onOut(message, channel.toString()));
     // A failed first connection is retried by ioredis; wait for it rather than give up.
-    this.sub.connect().catch(() => undefined);
-    this.pub.connect().catch(() => undefined);
-    if (this.pub.status !== 'ready') {
-      this.log.info({ url: redactUrl(this.options.url) }, 'waiting for Redis');
-      await new Promise<void>((resolve) => this.pub.once('ready', () => resolve()));
+    try {
+      await connectWaiting([this.pub, this.sub], this.connectionLog);
+    } catch (err) {
+      // Stopped while waiting (a shutdown during startup): the start never completes, as before.
+      if (this.stopped) await new Promise<never>(() => undefined);
+      throw err;
     }
     await this.sub.subscribe(this.options.names.out);
     await this.pub.del(this.options.names.nickKey);
@@ -136,7 +139,7 @@ export class RedisBus {
     this.events.setCapacity(Math.max(CONNECTED_IN_BUFFER_MAX, this.options.inBufferMax));
     if (this.readyOnce) {
       this.metrics.redisReconnects.inc();
-      this.log.info({ buffered: this.events.size }, 'Redis is back');
+      if (this.events.size > 0) this.log.info({ buffered: this.events.size }, 'Redis is back: publishing the buffered `in` events');
     }
     this.readyOnce = true;
     if (this.nick !== undefined) this.setNick(this.nick);

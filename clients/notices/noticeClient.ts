@@ -39,6 +39,9 @@ export interface QueuedNotice {
 /** The fate as returned to callers: the hash with empty fields left out, plus the id. */
 export type NoticeFateView = NoticeFate & { id: string };
 
+/** Longest wait for a closing connection's socket to close before it is destroyed. */
+export const CLOSE_WAIT_MS = 200;
+
 export class NoticeClient {
   readonly names: BusNames;
   readonly redis: Redis;
@@ -54,7 +57,9 @@ export class NoticeClient {
   }
 
   private connection(): Redis {
-    const redis = new Redis(this.options.redisUrl, { lazyConnect: true, ...this.options.redis });
+    // disconnectTimeout: ioredis's disconnect() of a connection that is down waits for a 'close' its
+    // socket already emitted, holding the process open for that long (2 s by default) after close().
+    const redis = new Redis(this.options.redisUrl, { lazyConnect: true, disconnectTimeout: CLOSE_WAIT_MS, ...this.options.redis });
     redis.on('error', (err: Error) => {
       this.lastError = err;
       this.options.onError?.(err);

@@ -8,6 +8,7 @@
 import { Redis } from 'ioredis';
 import { botSettings, loadBusConfig } from '../../bot/config';
 import { createLogger, Logger, RateLimitedLog, redactUrl } from '../../bot/log';
+import { connectWaiting, RedisConnectionLog } from '../../bot/redisConnectionLog';
 import { Env, read } from '../../bot/settings';
 import {
   busNames,
@@ -139,7 +140,7 @@ export class ZenClient {
   private accepting = true;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private lastRedisError: string | undefined;
+  private readonly redisLog: RedisConnectionLog;
 
   constructor(options: ConnectOptions = {}) {
     const settings = resolveSettings(options);
@@ -151,28 +152,24 @@ export class ZenClient {
     this.commandErrorReply = settings.commandErrorReply;
     this.closeTimeoutMs = settings.closeTimeoutMs;
     this.badInput = new RateLimitedLog(this.logger);
-    const common = { lazyConnect: true, connectionName: this.name };
+    // A short disconnectTimeout: ioredis's disconnect() of a connection that is down waits that long for a
+    // 'close' its socket already emitted, so close() while Redis is down would hold the process 2 s.
+    const common = { lazyConnect: true, connectionName: this.name, disconnectTimeout: 200 };
     this.sub = new Redis(settings.redisUrl, common);
     this.pub = new Redis(settings.redisUrl, common);
-    for (const [role, conn] of [['subscriber', this.sub], ['publisher', this.pub]] as const) {
-      conn.on('error', (err: Error) => {
-        this.lastRedisError = err.message;
-        this.logger.warn({ role, err: err.message }, 'Redis error');
-      });
-    }
+    // One "waiting for Redis" line, the cause once, then summaries: not one warning per retry.
+    this.redisLog = new RedisConnectionLog(this.logger, settings.redisUrl);
+    this.redisLog.watch(this.pub);
+    this.sub.on('error', () => undefined);
     this.sub.on('message', (_channel: string, message: string) => this.deliver(message));
   }
 
-  /** Connects and subscribes to `in`. `connect()` calls this for you. */
+  /**
+   * Connects and subscribes to `in`, waiting for Redis however long it takes
+   * (like the bot; the log says so). `connect()` calls this for you.
+   */
   async start(): Promise<void> {
-    try {
-      await Promise.all([this.sub.connect(), this.pub.connect()]);
-    } catch (err) {
-      this.sub.disconnect();
-      this.pub.disconnect();
-      const reason = this.lastRedisError ?? (err as Error).message;
-      throw new Error(`cannot connect to Redis at ${redactUrl(this.redisUrl)}: ${reason}; start redis-server or set REDIS_URL`);
-    }
+    await connectWaiting([this.sub, this.pub], this.redisLog);
     await this.sub.subscribe(this.names.in);
     this.logger.debug({ channel: this.names.in }, 'subscribed');
   }

@@ -28,7 +28,7 @@ describe('webhook configuration', () => {
   it('refuses a short token and bad numbers, naming the variable', () => {
     expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: 'short' })).toThrow(/^WEBHOOK_TOKEN must be at least 16 characters/);
     expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_PORT: 'http' })).toThrow(/^WEBHOOK_PORT must be a whole number/);
-    expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_MAX_BODY_BYTES: '1' })).toThrow(/^WEBHOOK_MAX_BODY_BYTES must be between/);
+    expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_MAX_BODY_BYTES: '1' })).toThrow(/^WEBHOOK_MAX_BODY_BYTES must be 64 or more/);
   });
 
   it('is listed in the README with every default', () => {

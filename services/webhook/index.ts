@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RedisConnectionLog } from '../../bot/redisConnectionLog';
 import { NoticeClient } from '../../clients/notices';
 import type { RunningService, ServiceContext } from '../index';
 import { loadWebhookConfig, type WebhookConfig } from './config';
@@ -31,8 +32,10 @@ export async function startWebhook(context: ServiceContext): Promise<RunningWebh
     fateTtlSeconds: config.fateTtlSeconds,
     // Fail a request at once while Redis is away (503) instead of holding it.
     redis: { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 200, 2000) },
-    onError: (err) => log.debug({ err: err.message }, 'Redis error'),
   });
+  // Like every program: one "waiting for Redis" line, the cause once, summarised retries.
+  const redisLog = new RedisConnectionLog(log, context.redisUrl);
+  redisLog.watch(notices.redis);
   // Give Redis a moment so the first requests do not get 503; if it is down, start anyway and keep retrying.
   const connected = await Promise.race([
     notices.connect().then(
@@ -41,7 +44,10 @@ export async function startWebhook(context: ServiceContext): Promise<RunningWebh
     ),
     new Promise<false>((resolve) => setTimeout(() => resolve(false), REDIS_WAIT_MS).unref()),
   ]);
-  if (!connected) log.warn({ err: notices.explain(undefined) }, 'Redis not reachable yet; retrying (requests get 503 meanwhile)');
+  if (!connected) {
+    redisLog.waiting();
+    log.info('the webhook listens meanwhile; requests get 503 until Redis is there');
+  }
   const limiter = new ClientRateLimiter(config.ratePerMinute, config.burst);
   const server: Server = createServer(webhookHandler({ config, notices, limiter, log }));
   server.requestTimeout = 30_000;

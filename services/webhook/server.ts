@@ -72,7 +72,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: WebhookDe
     if (given === undefined || !tokenMatches(given, config.token)) {
       log.warn({ client, path, reason: given === undefined ? 'no bearer token' : 'wrong token' }, 'webhook request refused');
       res.setHeader('WWW-Authenticate', 'Bearer realm="zenrelay"');
-      const error = given === undefined ? 'missing bearer token: send Authorization: Bearer <WEBHOOK_TOKEN>' : 'wrong token';
+      // A GitHub-signed delivery while WEBHOOK_GITHUB_SECRET is unset: the likely fix is the secret, not a token.
+      const githubHint =
+        given === undefined && config.githubSecret === undefined && header(req, 'x-hub-signature-256') !== undefined
+          ? '; this request is signed (X-Hub-Signature-256): set WEBHOOK_GITHUB_SECRET to the secret of the GitHub webhook to accept signed requests without a token'
+          : '';
+      const error = given === undefined ? `missing bearer token: send Authorization: Bearer <WEBHOOK_TOKEN>${githubHint}` : 'wrong token';
       return reply(req, res, 401, { error });
     }
   }

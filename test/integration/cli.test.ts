@@ -241,7 +241,7 @@ describe('SIGTERM while Redis is down', () => {
       const zen = zenBot(botEnv({ REDIS_URL: ownRedis.url, IRC_NICK: 'downbot', IRC_CHANNELS: '#down' }));
       await joined(erin, 'downbot', zen);
       await ownRedis.kill();
-      await zen.waitForOutput(/"role":"publisher".*"msg":"Redis error"/);
+      await zen.waitForOutput(/"cause":"refused".*"msg":"Redis: connection refused by redis:\/\/127\.0\.0\.1:\d+; start redis-server/);
       erin.mark();
       zen.child.kill('SIGTERM');
       await erin.waitFor((l) => l.command === 'QUIT' && l.nick === 'downbot', 30000);

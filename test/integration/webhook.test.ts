@@ -108,6 +108,21 @@ describe('auth', () => {
     expect(await streamLength()).toBe(before);
   });
 
+  it('hints at WEBHOOK_GITHUB_SECRET when a signed request arrives without a token and the secret is not set', async () => {
+    const plain = await start({ WEBHOOK_TOKEN: TOKEN });
+    try {
+      const headers = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}` };
+      const reply = await http(plain.port, 'POST', '/notify/%23test', { headers, body: '{}' });
+      expect(reply.status).toBe(401);
+      expect(String(reply.json.error)).toMatch(/^missing bearer token: .*; this request is signed \(X-Hub-Signature-256\): set WEBHOOK_GITHUB_SECRET/);
+      // Without the signature header there is no such hint.
+      const unsigned = await http(plain.port, 'POST', '/notify/%23test', { body: 'x' });
+      expect(String(unsigned.json.error)).not.toContain('WEBHOOK_GITHUB_SECRET');
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('also guards GET /notices/<id>', async () => {
     expect((await http(webhook.port, 'GET', '/notices/anything')).status).toBe(401);
   });

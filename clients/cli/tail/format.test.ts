@@ -77,14 +77,15 @@ describe('tail lines', () => {
 });
 
 describe('jsonLine', () => {
-  it('passes one-line payloads through unchanged', () => {
-    expect(jsonLine('{"a": 1}')).toBe('{"a": 1}');
-    expect(jsonLine('garbage')).toBe('garbage');
+  it('marks where each payload came from', () => {
+    expect(jsonLine('in', 'in', '{"a": 1}')).toBe('{"source":"in","channel":"in","payload":{"a":1}}');
+    expect(jsonLine('out', 'net1:out', '"hi"')).toBe('{"source":"out","channel":"net1:out","payload":"hi"}');
+    expect(jsonLine('errors', 'zenrelay:errors', 'garbage')).toBe('{"source":"errors","channel":"zenrelay:errors","raw":"garbage"}');
   });
 
   it('keeps every payload on one line', () => {
-    expect(jsonLine('{\n "a": 1\n}')).toBe('{"a":1}');
-    expect(jsonLine('bad\r\npayload')).toBe('bad\\r\\npayload');
+    expect(jsonLine('in', 'in', '{\n "a": 1\n}')).toBe('{"source":"in","channel":"in","payload":{"a":1}}');
+    expect(jsonLine('out', 'out', 'bad\r\npayload')).toBe('{"source":"out","channel":"out","raw":"bad\\r\\npayload"}');
   });
 });
 

@@ -49,16 +49,15 @@ export function formatPayload(source: TailSource, payload: string, style: Style,
 }
 
 /**
- * The payload for `--json`: one line, as received. A payload that is JSON but
- * spans several lines is compacted; one that is not JSON has its line breaks
- * written out, so every payload stays on exactly one line.
+ * One line for `--json`: where the payload came from (`source`: in, out or
+ * errors; `channel`: the Redis channel) and the payload itself, parsed
+ * (`payload`), or as a string (`raw`) when it is not JSON.
  */
-export function jsonLine(payload: string): string {
-  if (!/[\r\n]/.test(payload)) return payload;
+export function jsonLine(source: TailSource, channel: string, payload: string): string {
   try {
-    return JSON.stringify(JSON.parse(payload));
+    return JSON.stringify({ source, channel, payload: JSON.parse(payload) as unknown });
   } catch {
-    return payload.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+    return JSON.stringify({ source, channel, raw: payload });
   }
 }
 

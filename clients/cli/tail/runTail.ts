@@ -53,7 +53,7 @@ export async function runTail(options: TailOptions): Promise<RunningTail> {
       value = undefined;
     }
     if (!matches(options.filter, value)) return;
-    options.out(`${options.json ? jsonLine(payload) : formatPayload(source, payload, style)}\n`);
+    options.out(`${options.json ? jsonLine(source, channel, payload) : formatPayload(source, payload, style)}\n`);
   });
 
   sub.connect().catch(() => undefined); // failures are reported by the error handler and retried

@@ -11,6 +11,8 @@ export interface ReadyInfo {
   channels: string[];
   nick: string;
   redisUrl: string;
+  /** ZEN_NAMESPACE; clients need the same one. */
+  namespace?: string;
   services: string[];
   /** Services that could not start (the log says why). */
   skipped?: string[];
@@ -23,5 +25,6 @@ export function readyLine(info: ReadyInfo): string {
     : `The bot ${info.nick} is on ${info.ircHost}:${info.ircPort} in ${channels}`;
   const services = info.services.length > 0 ? info.services.join(', ') : 'none';
   const skipped = info.skipped && info.skipped.length > 0 ? `; not started: ${info.skipped.join(', ')} (see the log)` : '';
-  return `zen up: ready. ${where}; clients use REDIS_URL=${redactUrl(info.redisUrl)}; services: ${services}${skipped}. Ctrl-C stops everything.`;
+  const namespace = info.namespace ? ` ZEN_NAMESPACE=${info.namespace}` : '';
+  return `zen up: ready. ${where}; clients use REDIS_URL=${redactUrl(info.redisUrl)}${namespace}; services: ${services}${skipped}. Ctrl-C stops everything.`;
 }

@@ -12,8 +12,9 @@ import { Bridge } from '../../../bot/bridge';
 import { BotConfig, loadBotConfig } from '../../../bot/config';
 import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
 import { startBridgeHttp } from '../../../bot/http';
-import { createLogger, Logger, redactConfig } from '../../../bot/log';
+import { createLogger, Logger } from '../../../bot/log';
 import { onShutdownSignals } from '../../../bot/shutdownSignals';
+import { EMPTY_CHANNELS_HINT, logStarting } from '../../../bot/startupLog';
 import { bundledServices } from '../../../services';
 import { MissingProgramError, Sandbox, startSandbox } from '../sandbox';
 import { readyLine } from './readyLine';
@@ -78,7 +79,11 @@ export async function runUp(env: Env = process.env): Promise<void> {
     if (stopper.stopped) return;
     config = loadConfig(sandboxEnv(env, sandbox.irc, sandbox.redis?.url ?? config.redisUrl));
   }
-  log.info({ config: redactConfig(config), sandbox: sandboxed }, 'starting');
+  if (sandboxed && env.IRC_CHANNELS !== undefined && env.IRC_CHANNELS.trim() === '') {
+    // Set but empty: like zen bot, say why (the sandbox then joins its default channel).
+    log.warn(`IRC_CHANNELS is empty, so the sandbox bot joins ${SANDBOX_CHANNEL}. ${EMPTY_CHANNELS_HINT}`);
+  }
+  logStarting(log, config, { sandbox: sandboxed });
 
   const bridge = new Bridge(config, log.child({ component: 'bot' }));
   const ready = new Promise<{ nick: string; channels: string[] }>((resolve) => bridge.irc.once('ready', resolve));
@@ -106,6 +111,7 @@ export async function runUp(env: Env = process.env): Promise<void> {
       channels: channels.length > 0 ? channels : config.ircChannels,
       nick,
       redisUrl: config.redisUrl,
+      namespace: config.namespace,
       services: services.running.map((s) => s.name),
       skipped: services.skipped.map((s) => s.name),
     })}\n`,

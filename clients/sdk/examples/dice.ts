@@ -1,4 +1,4 @@
-// A complete zenrelay service: `!roll [sides]`, and a thank-you. Run it: node dist/clients/sdk/examples/dice.js
+// A zenrelay service: `!roll [sides]`, and a thank-you. Run it: REDIS_URL=<what zen up prints> node dist/clients/sdk/examples/dice.js
 import { createService } from '..';
 
 createService({ name: 'dice', description: 'Rolls dice' }).then((bot) => {
