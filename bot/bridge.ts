@@ -1,10 +1,10 @@
-import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '../clients/protocol';
+import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '@zenrelay/protocol';
 import { commandLines } from './commandLines';
 import { createNoticeConsumer, NoticeConsumer } from './durable';
 import type { BotConfig } from './config';
 import { InboundEvents } from './irc/inboundEvents';
 import { IrcConnection, IrcConnectionOptions } from './irc/ircConnection';
-import { Logger, RateLimitedLog } from './log';
+import { Logger, RateLimitedLog } from '@zenrelay/runtime';
 import { BotMetrics } from './metrics';
 import { SendQueue } from './outbound/sendQueue';
 import { RedisBus } from './redis/redisBus';

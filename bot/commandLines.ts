@@ -1,4 +1,4 @@
-import type { OutboundCommand, Rejection } from '../clients/protocol';
+import type { OutboundCommand, Rejection } from '@zenrelay/protocol';
 import { MIN_SPLIT_BYTES, splitText, textBudget } from './outbound/splitter';
 import { RAW_KEY, type OutboundLine } from './outbound/sendQueue';
 import type { Identity } from './irc/ircConnection';

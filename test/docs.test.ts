@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeSettings } from '../bot/config';
-import { INBOUND_TYPES, OUTBOUND_TYPES } from '../clients/protocol';
+import { INBOUND_TYPES, OUTBOUND_TYPES } from '@zenrelay/protocol';
 
 const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');

@@ -1,5 +1,5 @@
 import type { Client, MessageEvent, SourceEvent } from 'irc-framework';
-import { envelope, InboundEvent, InboundType, InboundData } from '../../clients/protocol';
+import { envelope, InboundEvent, InboundType, InboundData } from '@zenrelay/protocol';
 import { directedMessage } from './directed';
 
 /**

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Client, ClientOptions } from 'irc-framework';
-import type { Logger } from '../log';
+import type { Logger } from '@zenrelay/runtime';
 import { attemptAfterClose, backoffDelay } from './backoff';
 import { alternativeNick } from './nicks';
 import { saslFailureMessage } from './sasl';

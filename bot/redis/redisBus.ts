@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
-import type { BusNames, ErrorEvent, InboundEvent } from '../../clients/protocol';
-import type { Logger } from '../log';
+import type { BusNames, ErrorEvent, InboundEvent } from '@zenrelay/protocol';
+import type { Logger } from '@zenrelay/runtime';
 import type { BotMetrics } from '../metrics';
 import { BoundedBuffer } from './boundedBuffer';
-import { redactUrl } from '../log';
+import { redactUrl } from '@zenrelay/runtime';
 
 /**
  * The bot's Redis side: one connection subscribed to `out`, one publishing on

@@ -6,9 +6,9 @@
  * the help service never calls a command unknown while its owner answers it.
  */
 import { hostname } from 'node:os';
-import { ConfigError } from '../../bot/errors/ConfigError';
-import { Env, integer, read, Setting } from '../../bot/settings';
-import { isServiceName, REGISTRY_VERSION, ServiceRecord } from '../protocol';
+import { ConfigError } from '@zenrelay/runtime';
+import { Env, integer, read, Setting } from '@zenrelay/runtime';
+import { isServiceName, REGISTRY_VERSION, ServiceRecord } from '@zenrelay/protocol';
 import { CommandEntry, ConnectOptions, ZenClient } from './client';
 import { ServiceRegistry } from './registry';
 

@@ -11,9 +11,9 @@
  *   command, so several services never all answer, and a command some
  *   service answers is never called unknown.
  */
-import { InboundOf } from '../../clients/protocol';
-import { CommandContext, createService, parseCommand, ZenService } from '../../clients/sdk';
-import type { ServiceStarter } from '../index';
+import { InboundOf } from '@zenrelay/protocol';
+import { CommandContext, createService, parseCommand, ZenService } from '@zenrelay/sdk';
+import type { ServiceStarter } from '../service';
 import {
   commandHelpLines,
   commandListLine,

@@ -13,9 +13,9 @@
 import { Redis } from 'ioredis';
 import { Bridge } from '../../bot/bridge';
 import { loadBotConfig } from '../../bot/config';
-import { createLogger } from '../../bot/log';
+import { createLogger } from '@zenrelay/runtime';
 import { splitText, textBudget } from '../../bot/outbound/splitter';
-import { parseOutbound } from '../../clients/protocol';
+import { parseOutbound } from '@zenrelay/protocol';
 import { connectUser, startNgircd, startRedis, waitUntil } from '../harness';
 
 interface Result {

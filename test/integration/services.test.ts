@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '../../bot/log';
-import { ErrorEvent } from '../../clients/protocol';
+import { createLogger } from '@zenrelay/runtime';
+import { ErrorEvent } from '@zenrelay/protocol';
 import pino from 'pino';
-import { connect, createService, ZenClient, ZenService } from '../../clients/sdk';
+import { connect, createService, ZenClient, ZenService } from '@zenrelay/sdk';
 import { bundledServices, RunningService, ServiceContext } from '../../services';
 import { connectUser, delay, IrcUser, killHard, stopProcess, waitUntil } from '../harness';
 import { ParsedLine } from '../harness/ircParse';

@@ -18,7 +18,7 @@ import {
   OutboundType,
   outboundCommandSchemas,
   PROTOCOL_VERSION,
-} from '../../protocol';
+} from '@zenrelay/protocol';
 import { Style, visible } from './style';
 
 export type TailSource = 'in' | 'out' | 'errors';

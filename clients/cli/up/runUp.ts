@@ -8,12 +8,10 @@
  * network and REDIS_URL. Once the bot is in its channels it prints one line
  * on stdout saying where to connect; logs go to stderr.
  */
-import { Bridge } from '../../../bot/bridge';
-import { BotConfig, loadBotConfig } from '../../../bot/config';
-import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
-import { startBridgeHttp } from '../../../bot/http';
-import { createLogger, Logger, redactConfig } from '../../../bot/log';
-import { onShutdownSignals } from '../../../bot/shutdownSignals';
+import { Bridge, BotConfig, loadBotConfig, startBridgeHttp } from '../../../bot';
+import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
+import { createLogger, Logger, redactConfig } from '@zenrelay/runtime';
+import { onShutdownSignals } from '@zenrelay/runtime';
 import { bundledServices } from '../../../services';
 import { MissingProgramError, Sandbox, startSandbox } from '../sandbox';
 import { readyLine } from './readyLine';
