@@ -1,4 +1,4 @@
-// A complete zenrelay service: `!roll [sides]`, and a thank-you. Run it: node dist/clients/sdk/examples/dice.js
+// A complete zenrelay service: `!roll [sides]`, and a thank-you.
 import { createService } from '@zenrelay/sdk';
 
 createService({ name: 'dice', description: 'Rolls dice' }).then((bot) => {
