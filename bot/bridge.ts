@@ -56,7 +56,8 @@ export class Bridge {
   ) {
     this.names = busNames(config.namespace);
     this.badInputLog = new RateLimitedLog(log);
-    this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax }, log, this.metrics);
+    const adminChannel = config.adminChannel ?? config.ircChannels[0] ?? '';
+    this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax, adminChannel }, log, this.metrics);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
     this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);

@@ -1,4 +1,4 @@
-import { isChannelName, isNick } from '@zenrelay/protocol';
+import { isChannelName, isNick, targetProblem } from '@zenrelay/protocol';
 import {
   bool,
   busSettings,
@@ -55,6 +55,12 @@ export const botSettings = {
   rawAllow: setting('ZEN_RAW_ALLOW', 'JOIN,PART,NAMES,TOPIC', 'IRC commands a `raw` envelope may send, comma-separated', (raw, variable) =>
     listOf((c) => (IRC_COMMAND.test(c) ? undefined : `${JSON.stringify(c)} is not an IRC command name`))(raw, variable).map((c) => c.toUpperCase()),
   ),
+  adminChannel: setting('ZEN_ADMIN_CHANNEL', '', "Where ZenIRCBot's `send_admin_message` (and `register_commands`' `<service> online!`) goes; the bot stores it in `zenircbot:admin_spew_channels`; empty = the first of IRC_CHANNELS", (raw, variable) => {
+    if (raw === '') return undefined;
+    const problem = targetProblem(raw);
+    if (problem) throw new ConfigError(variable, `must be one channel or nick (${problem})`);
+    return raw;
+  }),
   directed: setting('ZEN_DIRECTED', 'true', 'Publish `directed_privmsg`; set false if you still run ZenIRCBot\'s semantics service', bool),
   commandPrefix: commandPrefixSetting,
   maxPayloadBytes: maxPayloadBytesSetting,

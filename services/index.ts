@@ -19,6 +19,6 @@ export interface BundledService {
 
 export const bundledServices: Record<string, BundledService> = {
   hello: { description: 'the workshop greeter: hello → Hello <you>, !woot → Indeed!', start: startHello },
-  help: { description: '!help, !services, ZenIRCBot commands/services, and Wat for unknown commands', start: startHelp },
+  help: { description: '!help, !services, ZenIRCBot commands/services, and (ZEN_HELP_WAT=true) Wat for unknown commands', start: startHelp },
   webhook: { description: 'HTTP endpoint: POST /notify/<target> (text, JSON, GitHub push, Alertmanager) → durable notices', start: startWebhook },
 };

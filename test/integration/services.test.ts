@@ -31,7 +31,7 @@ function context(): ServiceContext {
   return {
     redisUrl: stack.config.redisUrl,
     namespace: stack.config.namespace,
-    env: { ZEN_SERVICE_HEARTBEAT_MS: String(HEARTBEAT_MS), ZEN_SERVICE_TTL_MS: String(TTL_MS) },
+    env: { ZEN_SERVICE_HEARTBEAT_MS: String(HEARTBEAT_MS), ZEN_SERVICE_TTL_MS: String(TTL_MS), ZEN_HELP_WAT: 'true' },
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test-service'),
   };
 }
