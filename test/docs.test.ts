@@ -40,6 +40,17 @@ describe("README's service settings", () => {
   });
 });
 
+describe('installing the client packages in your own folder', () => {
+  const guide = readFileSync(join(root, 'docs', 'writing-a-client.md'), 'utf8');
+  const blockAfter = (text: string, heading: string) => /```sh\n([\s\S]*?)```/.exec(text.split(`${heading}\n`)[1] ?? '')?.[1];
+
+  it.each(['### In your own folder', '### Python in your own folder'])('the README shows the lines CI runs (%s in docs/writing-a-client.md)', (heading) => {
+    const lines = blockAfter(guide, heading);
+    expect(lines).toBeDefined();
+    expect(readme).toContain(`\`\`\`sh\n${lines}\`\`\``);
+  });
+});
+
 describe('docs/protocol.md', () => {
   it.each([...INBOUND_TYPES])('documents the in type %s', (type) => {
     const headings = protocol.split('\n').filter((line) => line.startsWith('### '));
