@@ -92,6 +92,11 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
   return config;
 }
 
+/** Where ZenIRCBot's `send_admin_message` goes: ZEN_ADMIN_CHANNEL, else the first channel, else nowhere (''). */
+export function adminChannel(config: Pick<BotConfig, 'adminChannel' | 'ircChannels'>): string {
+  return config.adminChannel ?? config.ircChannels[0] ?? '';
+}
+
 /** Rows for the README's configuration table. */
 export function describeSettings(): Array<{ variable: string; default: string | undefined; description: string }> {
   return Object.values(botSettings).map(({ variable, default: def, description }) => ({ variable, default: def, description }));
