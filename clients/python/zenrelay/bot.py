@@ -21,17 +21,20 @@ from datetime import datetime, timezone
 
 import redis
 
+# JavaScript's whitespace (\s, trim()), so commands split exactly as in the bot and the TypeScript SDK
+JS_SPACE = '\t\n\x0b\x0c\r \xa0\u1680' + ''.join(chr(c) for c in range(0x2000, 0x200b)) + '\u2028\u2029\u202f\u205f\u3000\ufeff'
 PROTOCOL_VERSION = 1
 REGISTRY_VERSION = 1
-SERVICE_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
-COMMAND_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.?-]{0,31}$')
-NAMESPACE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
-CHANNEL = re.compile(r'^[#&+!][^\s,\x00\x07]{1,199}$')
-NICK = re.compile(r'^[A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}-]{0,63}$')
+SERVICE_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z')
+COMMAND_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.?-]{0,31}\Z')
+NAMESPACE = re.compile(r'^[A-Za-z0-9_.-]{1,64}\Z')
+CHANNEL = re.compile('^[#&+!][^%s,\\x00\\x07]{1,199}\\Z' % JS_SPACE)
+NICK = re.compile(r'^[A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}-]{0,63}\Z')
 INBOUND_TYPES = (
     'privmsg', 'privmsg_action', 'directed_privmsg', 'notice', 'join', 'part',
     'quit', 'kick', 'nick', 'topic', 'names', 'connected',
 )
+_COMMAND_TEXT = re.compile('^([^%s]+)(?:[%s]+(.*))?\\Z' % (JS_SPACE, JS_SPACE), re.S)
 DEFAULT_ERROR_REPLY = 'Sorry, {command} failed (the service logged the error).'
 PREVIEW_CHARS = 200
 
@@ -62,7 +65,7 @@ def split_args(args):
                 current += ch
         elif ch in '"\'':
             quote, in_word = ch, True
-        elif ch.isspace():
+        elif ch in JS_SPACE:
             if in_word:
                 argv.append(current)
             current, in_word = '', False
@@ -76,13 +79,13 @@ def split_args(args):
 
 def parse_command(text, prefix=''):
     """`woot a b` -> ('woot', 'a b', ['a', 'b']); None when it does not start with a command name."""
-    rest = text.strip()
+    rest = text.strip(JS_SPACE)
     if prefix and rest.startswith(prefix):
         rest = rest[len(prefix):]
-    match = re.match(r'^(\S+)(?:\s+([\s\S]*))?$', rest)
+    match = _COMMAND_TEXT.match(rest)
     if not match or not COMMAND_NAME.match(match.group(1)):
         return None
-    args = (match.group(2) or '').strip()
+    args = (match.group(2) or '').strip(JS_SPACE)
     return match.group(1).lower(), args, split_args(args)
 
 
