@@ -1,10 +1,10 @@
-import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '../clients/protocol';
+import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '@zenrelay/protocol';
 import { commandLines } from './commandLines';
 import { createNoticeConsumer, NoticeConsumer } from './durable';
-import type { BotConfig } from './config';
+import { adminChannel, type BotConfig } from './config';
 import { InboundEvents } from './irc/inboundEvents';
 import { IrcConnection, IrcConnectionOptions } from './irc/ircConnection';
-import { Logger, RateLimitedLog } from './log';
+import { Logger, RateLimitedLog } from '@zenrelay/runtime';
 import { BotMetrics } from './metrics';
 import { SendQueue } from './outbound/sendQueue';
 import { RedisBus } from './redis/redisBus';
@@ -63,7 +63,7 @@ export class Bridge {
     this.names = busNames(config.namespace);
     this.badInputLog = new RateLimitedLog(log);
     this.badLineLog = new RateLimitedLog(log);
-    this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax }, log, this.metrics);
+    this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax, adminChannel: adminChannel(config) }, log, this.metrics);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
     this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);

@@ -1,6 +1,6 @@
 /** commandLines: every line it makes is one IRC line of at most 512 bytes as relayed (fast-check, fixed seed). */
 import fc from 'fast-check';
-import { REJECTION_CODES, type OutboundCommand } from '../clients/protocol';
+import { REJECTION_CODES, type OutboundCommand } from '@zenrelay/protocol';
 import { identityLike, lineProblem, nastyString } from '../test/support/fuzz';
 import { commandLines, rawMaxBytes } from './commandLines';
 import { isRelayedCommand } from './irc/lineWriter';

@@ -1,4 +1,4 @@
-import type { OutboundCommand, Rejection } from '../clients/protocol';
+import type { OutboundCommand, Rejection } from '@zenrelay/protocol';
 import { IRC_LINE_MAX, MIN_SPLIT_BYTES, splitText, textBudget } from './outbound/splitter';
 import { isRelayedCommand, prefixBytes } from './irc/lineWriter';
 import { RAW_KEY, type OutboundLine } from './outbound/sendQueue';

@@ -1,20 +1,22 @@
-import { isChannelName, isNick, isValidNamespace } from '../clients/protocol';
-import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_NOTICE_FATE_TTL_SECONDS } from '../clients/protocol';
-import { ConfigError } from './errors/ConfigError';
+import { isChannelName, isNick, targetProblem } from '@zenrelay/protocol';
 import {
   bool,
+  busSettings,
+  commandPrefixSetting,
+  ConfigError,
   decimal,
   Env,
   integer,
   listOf,
+  maxPayloadBytesSetting,
+  noticeFateTtl,
   oneOf,
   optionalText,
-  read,
-  redisUrl,
-  Setting,
+  Parsed,
+  readAll,
   setting,
   text,
-} from './settings';
+} from '@zenrelay/runtime';
 
 /**
  * Every setting of the bot, its environment variable and its default, in one
@@ -23,16 +25,8 @@ import {
 
 const IRC_COMMAND = /^[A-Za-z]+$/;
 
-export const busSettings = {
-  redisUrl: setting('REDIS_URL', 'redis://127.0.0.1:6379', 'Redis to use; `rediss://` for TLS', redisUrl),
-  namespace: setting('ZEN_NAMESPACE', '', 'Prefix for every channel and key (`net1` → `net1:in`, `net1:out`); empty = ZenIRCBot names', (raw, variable) => {
-    if (!isValidNamespace(raw)) throw new ConfigError(variable, 'must be letters, digits, `_`, `.` or `-` (at most 64)');
-    return raw;
-  }),
-};
-
-/** How long notice fates are kept; read by the bot and by publishers (zen notify, the webhook). */
-export const noticeFateTtl = setting('ZEN_NOTICE_FATE_TTL_SECONDS', String(DEFAULT_NOTICE_FATE_TTL_SECONDS), 'How long the fate of a durable notice (sent, rejected, expired) is kept in Redis', integer(60, 31_536_000));
+export { busSettings, loadBusConfig, noticeFateTtl } from '@zenrelay/runtime';
+export type { BusConfig } from '@zenrelay/runtime';
 
 export const botSettings = {
   ...busSettings,
@@ -61,12 +55,15 @@ export const botSettings = {
   rawAllow: setting('ZEN_RAW_ALLOW', 'JOIN,PART,NAMES,TOPIC', 'IRC commands a `raw` envelope may send, comma-separated', (raw, variable) =>
     listOf((c) => (IRC_COMMAND.test(c) ? undefined : `${JSON.stringify(c)} is not an IRC command name`))(raw, variable).map((c) => c.toUpperCase()),
   ),
-  directed: setting('ZEN_DIRECTED', 'true', 'Publish `directed_privmsg`; set false if you still run ZenIRCBot\'s semantics service', bool),
-  commandPrefix: setting('ZEN_COMMAND_PREFIX', '!', 'What starts a command (`!woot`)', (raw, variable) => {
-    if (raw.length > 4 || /\s/.test(raw)) throw new ConfigError(variable, 'must be 1-4 characters without spaces');
+  adminChannel: setting('ZEN_ADMIN_CHANNEL', '', "Where ZenIRCBot's `send_admin_message` (and `register_commands`' `<service> online!`) goes; the bot stores it in `zenircbot:admin_spew_channels`; empty = the first of IRC_CHANNELS", (raw, variable) => {
+    if (raw === '') return undefined;
+    const problem = targetProblem(raw);
+    if (problem) throw new ConfigError(variable, `must be one channel or nick (${problem})`);
     return raw;
   }),
-  maxPayloadBytes: setting('ZEN_MAX_PAYLOAD_BYTES', String(DEFAULT_MAX_PAYLOAD_BYTES), 'Largest `out` payload accepted, in bytes', integer(256, 1_048_576)),
+  directed: setting('ZEN_DIRECTED', 'true', 'Publish `directed_privmsg`; set false if you still run ZenIRCBot\'s semantics service', bool),
+  commandPrefix: commandPrefixSetting,
+  maxPayloadBytes: maxPayloadBytesSetting,
   queueMaxLines: setting('ZEN_QUEUE_MAX_LINES', '10000', 'Outbound lines held (e.g. while IRC is down) before new messages are rejected', integer(10, 10_000_000)),
   inBufferMax: setting('ZEN_IN_BUFFER', '10000', '`in` events kept while Redis is unreachable, oldest dropped first (counted in `zen_in_events_dropped_total`); while Redis is connected nothing is dropped', integer(10, 10_000_000)),
   noticeMaxAgeSeconds: setting('ZEN_NOTICE_MAX_AGE_SECONDS', '3600', 'Durable notices queued longer ago than this are not sent but marked expired; `0` = never expire', integer(0, 31_536_000)),
@@ -81,21 +78,7 @@ export const botSettings = {
   logLevel: setting('LOG_LEVEL', 'info', 'trace, debug, info, warn, error, fatal or silent', oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const)),
 };
 
-type Parsed<S> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
-
-export type BusConfig = Parsed<typeof busSettings>;
 export type BotConfig = Parsed<typeof botSettings>;
-
-function readAll<S extends Record<string, Setting<unknown>>>(settings: S, env: Env): Parsed<S> {
-  const out: Record<string, unknown> = {};
-  for (const [key, s] of Object.entries(settings)) out[key] = read(env, s);
-  return out as Parsed<S>;
-}
-
-/** The Redis side only: what every client (SDK, CLI, services) needs. */
-export function loadBusConfig(env: Env = process.env): BusConfig {
-  return readAll(busSettings, env);
-}
 
 /** Everything the bridge needs; throws ConfigError naming the first bad variable. */
 export function loadBotConfig(env: Env = process.env): BotConfig {
@@ -108,6 +91,11 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
     throw new ConfigError('IRC_RECONNECT_MAX_MS', `must be at least IRC_RECONNECT_MIN_MS (${config.reconnectMinMs})`);
   }
   return config;
+}
+
+/** Where ZenIRCBot's `send_admin_message` goes: ZEN_ADMIN_CHANNEL, else the first channel, else nowhere (''). */
+export function adminChannel(config: Pick<BotConfig, 'adminChannel' | 'ircChannels'>): string {
+  return config.adminChannel ?? config.ircChannels[0] ?? '';
 }
 
 /** Rows for the README's configuration table. */

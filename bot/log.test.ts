@@ -1,5 +1,5 @@
 import { loadBotConfig } from './config';
-import { redactConfig, redactUrl } from './log';
+import { redactConfig, redactUrl } from '@zenrelay/runtime';
 
 const SECRETS = {
   IRC_PASSWORD: 'serverpass-7f3a',

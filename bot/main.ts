@@ -1,9 +1,9 @@
 import { Bridge } from './bridge';
 import { loadBotConfig } from './config';
-import { CONFIG_EXIT_CODE, ConfigError } from './errors/ConfigError';
+import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
 import { startBridgeHttp } from './http';
-import { createLogger } from './log';
-import { onShutdownSignals } from './shutdownSignals';
+import { createLogger } from '@zenrelay/runtime';
+import { onShutdownSignals } from '@zenrelay/runtime';
 import { logStarting } from './startupLog';
 
 /**

@@ -1,4 +1,4 @@
-import { formatDuration } from './repeatedFailures';
+import { formatDuration } from '@zenrelay/runtime';
 
 /**
  * Decides when the bot tells its channels it was away

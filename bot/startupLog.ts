@@ -1,5 +1,5 @@
 import type { BotConfig } from './config';
-import { Logger, redactConfig } from './log';
+import { Logger, redactConfig } from '@zenrelay/runtime';
 
 /**
  * The few lines a program logs when it starts the bot: one `starting` line

@@ -1,30 +1,15 @@
-import type { Logger } from '../bot/log';
 import { startHello } from './hello';
 import { startHelp } from './help';
 import { startWebhook } from './webhook';
+import type { ServiceStarter } from './service';
+
+export type { RunningService, ServiceContext, ServiceStarter } from './service';
 
 /**
  * The bundled services, by name. Each one is an independent process when run
  * as `zen service <name>`; `zen up` starts them all next to the bot. A
  * service's folder exports a starter; add it to `bundledServices` below.
  */
-
-export interface ServiceContext {
-  /** REDIS_URL and ZEN_NAMESPACE, as the bot reads them. */
-  redisUrl: string;
-  namespace: string;
-  /** The whole environment, for service-specific settings (tokens, ports). */
-  env: NodeJS.ProcessEnv;
-  logger: Logger;
-}
-
-export interface RunningService {
-  readonly name: string;
-  /** Stops the service and closes its connections. */
-  close(): Promise<void>;
-}
-
-export type ServiceStarter = (context: ServiceContext) => Promise<RunningService>;
 
 export interface BundledService {
   /** One line for `zen service --help`. */
@@ -40,7 +25,7 @@ export interface BundledService {
 
 export const bundledServices: Record<string, BundledService> = {
   hello: { description: 'the workshop greeter: hello → Hello <you>, !woot → Indeed!', start: startHello },
-  help: { description: '!help, !services, ZenIRCBot commands/services, and Wat for unknown commands', start: startHelp },
+  help: { description: '!help, !services, ZenIRCBot commands/services, and (ZEN_HELP_WAT=true) Wat for unknown commands', start: startHelp },
   webhook: {
     description: 'HTTP endpoint: POST /notify/<target> (text, JSON, GitHub push, Alertmanager) → durable notices',
     start: startWebhook,

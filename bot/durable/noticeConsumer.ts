@@ -1,5 +1,5 @@
 import type { IrcConnection } from '../irc/ircConnection';
-import type { Logger } from '../log';
+import type { Logger } from '@zenrelay/runtime';
 import type { BotMetrics } from '../metrics';
 import type { OutboundLine, SendQueue } from '../outbound/sendQueue';
 import { decideNotice, type NoticeDecision, type StreamEntry } from './noticeEntry';

@@ -1,6 +1,6 @@
 /** decideNotice on arbitrary stream entries (fast-check, fixed seed). */
 import fc from 'fast-check';
-import { REJECTION_CODES } from '../../clients/protocol';
+import { REJECTION_CODES } from '@zenrelay/protocol';
 import { identityLike, lineProblem, nastyString, noticeFields } from '../../test/support/fuzz';
 import { decideNotice } from './noticeEntry';
 

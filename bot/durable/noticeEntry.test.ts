@@ -1,5 +1,5 @@
 import { decideNotice, entryTimeMs, fieldValue, noticeId, type DecideContext } from './noticeEntry';
-import { INHERITED_NAMES } from '../../clients/protocol/inheritedNames';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 import { isPermanentRedisError } from './noticeStream';
 
 const NOW = 1_700_000_100_000;

@@ -1,4 +1,4 @@
-import { NOTICE_ENTRY_FIELD, NOTICE_ID_MAX, parseOutbound, type Rejection } from '../../clients/protocol';
+import { NOTICE_ENTRY_FIELD, NOTICE_ID_MAX, parseOutbound, type Rejection } from '@zenrelay/protocol';
 import { commandLines, type LineContext } from '../commandLines';
 import type { OutboundLine } from '../outbound/sendQueue';
 

@@ -1,4 +1,4 @@
-import { envelope, type FinalNoticeState, type ReceiptEvent } from '../../clients/protocol';
+import { envelope, type FinalNoticeState, type ReceiptEvent } from '@zenrelay/protocol';
 
 /**
  * The final record of one notice: the fields written to its fate hash and the

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { NOTICE_CONSUMER, NOTICE_GROUP, type BusNames } from '../../clients/protocol';
-import type { Logger } from '../log';
-import { redactUrl } from '../log';
+import { NOTICE_CONSUMER, NOTICE_GROUP, type BusNames } from '@zenrelay/protocol';
+import type { Logger } from '@zenrelay/runtime';
+import { redactUrl } from '@zenrelay/runtime';
 import type { StreamEntry } from './noticeEntry';
 import { FATE_CLEARED, type FateRecord } from './noticeFate';
 

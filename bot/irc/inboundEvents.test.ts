@@ -1,4 +1,4 @@
-import { envelope, type InboundEvent } from '../../clients/protocol';
+import { envelope, type InboundEvent } from '@zenrelay/protocol';
 import { boundedText, ctcpPingReply, IN_TEXT_MAX_BYTES, invalidEventReason, TRUNCATED_MARKER } from './inboundEvents';
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');

@@ -1,5 +1,5 @@
 import type { Client, MessageEvent, SourceEvent } from 'irc-framework';
-import { envelope, InboundEvent, InboundType, InboundData, inboundEventSchemas, isNick } from '../../clients/protocol';
+import { envelope, InboundEvent, InboundType, InboundData, inboundEventSchemas, isNick } from '@zenrelay/protocol';
 import { directedMessage } from './directed';
 import { truncateUtf8 } from './lineWriter';
 

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { Client, ClientOptions } from 'irc-framework';
-import type { Logger } from '../log';
-import { RepeatedFailures } from '../repeatedFailures';
+import type { Logger } from '@zenrelay/runtime';
+import { RepeatedFailures } from '@zenrelay/runtime';
 import { attemptAfterClose, backoffDelay, STABLE_CONNECTION_MS } from './backoff';
 import { guardedTransport, type BadLineReason, type TransportClass } from './guardedTransport';
 import type { FittedLine } from './lineWriter';

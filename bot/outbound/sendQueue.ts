@@ -14,7 +14,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { FairQueue, type KeyedItem } from './fairQueue';
-import { chargeTokens, createBucket, takeToken, type BucketOptions, type TokenBucket } from './tokenBucket';
+import { chargeTokens, createBucket, takeToken, type BucketOptions, type TokenBucket } from '@zenrelay/runtime';
 
 /** Key for raw lines (not tied to one target). */
 export const RAW_KEY = '*raw';

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
-import type { BusNames, ErrorEvent, InboundEvent } from '../../clients/protocol';
-import type { Logger } from '../log';
+import type { BusNames, ErrorEvent, InboundEvent } from '@zenrelay/protocol';
+import type { Logger } from '@zenrelay/runtime';
 import type { BotMetrics } from '../metrics';
 import { BoundedBuffer } from './boundedBuffer';
-import { connectWaiting, RedisConnectionLog } from '../redisConnectionLog';
+import { connectWaiting, RedisConnectionLog } from '@zenrelay/runtime';
 
 /**
  * The bot's Redis side: one connection subscribed to `out`, one publishing on
@@ -29,6 +29,8 @@ export interface RedisBusOptions {
   url: string;
   names: BusNames;
   inBufferMax: number;
+  /** Stored in `zenircbot:admin_spew_channels` at every connect, for ZenIRCBot's libraries. */
+  adminChannel: string;
 }
 
 /** Handles one payload received on `out` (as bytes, so binary can be told apart). */
@@ -115,6 +117,16 @@ export class RedisBus {
     this.pub.set(this.options.names.nickKey, nick).catch((err: Error) => this.log.warn({ err: err.message }, 'could not store the nick in Redis'));
   }
 
+  /**
+   * ZenIRCBot's bot set `zenircbot:admin_spew_channels` at connect, and its
+   * libraries' `send_admin_message` (called by every `register_commands`)
+   * crash when it is missing. Kept after the bot stops, as ZenIRCBot did, so a
+   * service that starts first does not crash either.
+   */
+  private setAdminChannel(): void {
+    this.pub.set(this.options.names.adminChannelsKey, this.options.adminChannel).catch((err: Error) => this.log.warn({ err: err.message }, 'could not store the admin channel in Redis'));
+  }
+
   /** Flushes what can be flushed (bounded), deletes the nick key, closes both connections. */
   async stop(flushTimeoutMs = 2000): Promise<void> {
     const deadline = Date.now() + flushTimeoutMs;
@@ -143,6 +155,7 @@ export class RedisBus {
     }
     this.readyOnce = true;
     if (this.nick !== undefined) this.setNick(this.nick);
+    this.setAdminChannel();
     this.pump();
   }
 

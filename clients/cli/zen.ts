@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { config as loadDotenv } from 'dotenv';
-import { VERSION } from '../../bot/version';
+import { VERSION } from '../../bot';
 import { registerBotCommand } from './commands/bot';
 import { registerNotifyCommand } from './commands/notify';
 import { registerServiceCommand } from './commands/service';

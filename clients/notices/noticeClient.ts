@@ -8,7 +8,7 @@ import {
   receiptEvent,
   type BusNames,
   type NoticeFate,
-} from '../protocol';
+} from '@zenrelay/protocol';
 import type { NoticeCheck } from './noticeRequest';
 
 /**

@@ -11,3 +11,4 @@ export * from './targets';
 export * from './notices';
 export * from './registry';
 export * from './lookup';
+export * from './inheritedNames';

@@ -13,6 +13,8 @@ export interface BusNames {
   errors: string;
   /** String key holding the bot's current nick. */
   nickKey: string;
+  /** String key holding where ZenIRCBot's `send_admin_message` goes (one target; the bot sets it). */
+  adminChannelsKey: string;
   /** Prefix of the service registry keys (`<prefix><service name>`). */
   servicePrefix: string;
   /** Stream of durable notices (see notices.ts and docs/notices.md). */
@@ -41,6 +43,7 @@ export function busNames(namespace = ''): BusNames {
     out: `${p}out`,
     errors: `${p}zenrelay:errors`,
     nickKey: `${p}zenircbot:nick`,
+    adminChannelsKey: `${p}zenircbot:admin_spew_channels`,
     servicePrefix: `${p}zenrelay:service:`,
     notices: `${p}zenrelay:notices`,
     receipts: `${p}zenrelay:receipts`,

@@ -6,10 +6,10 @@
  * the errors channel; the client keeps running.
  */
 import { Redis } from 'ioredis';
-import { botSettings, loadBusConfig } from '../../bot/config';
-import { createLogger, Logger, RateLimitedLog, redactUrl } from '../../bot/log';
-import { connectWaiting, RedisConnectionLog } from '../../bot/redisConnectionLog';
-import { Env, read } from '../../bot/settings';
+import { commandPrefixSetting, loadBusConfig } from '@zenrelay/runtime';
+import { createLogger, Logger, RateLimitedLog, redactUrl } from '@zenrelay/runtime';
+import { connectWaiting, RedisConnectionLog } from '@zenrelay/runtime';
+import { Env, read } from '@zenrelay/runtime';
 import {
   busNames,
   BusNames,
@@ -22,7 +22,7 @@ import {
   InboundType,
   isChannelName,
   SayType,
-} from '../protocol';
+} from '@zenrelay/protocol';
 import { commandName, parseCommand } from './commands';
 import { decodeInbound } from './inbound';
 import { Recipients, SendError, sayPayload } from './send';
@@ -117,7 +117,7 @@ function resolveSettings(options: ConnectOptions): Settings {
     names: busNames(bus.namespace),
     name,
     logger: options.logger ?? createLogger(env.LOG_LEVEL ?? 'info', name),
-    commandPrefix: read(env, botSettings.commandPrefix),
+    commandPrefix: read(env, commandPrefixSetting),
     commandErrorReply: options.commandErrorReply ?? DEFAULT_ERROR_REPLY,
     closeTimeoutMs: options.closeTimeoutMs ?? 5000,
   };

@@ -1,6 +1,6 @@
 /** Property-based fuzzing of the SDK's `in` decoder (fast-check, fixed seed). */
 import fc from 'fast-check';
-import { inboundEvent, INBOUND_TYPES } from '../protocol';
+import { inboundEvent, INBOUND_TYPES } from '@zenrelay/protocol';
 import { inboundPayload } from '../../test/support/fuzz';
 import { decodeInbound } from './inbound';
 

@@ -1,5 +1,5 @@
 import { decodeInbound } from './inbound';
-import { INHERITED_NAMES } from '../protocol/inheritedNames';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 
 describe('decodeInbound', () => {
   it('returns a valid event, extra fields kept', () => {

@@ -4,7 +4,7 @@
  * it and carry on; a type this SDK does not know yet (a newer bot) is
  * ignored quietly rather than reported as broken.
  */
-import { InboundEvent, inboundEventSchemas, isOwnKey, PROTOCOL_VERSION } from '../protocol';
+import { InboundEvent, inboundEventSchemas, isOwnKey, PROTOCOL_VERSION } from '@zenrelay/protocol';
 
 export type Decoded =
   | { kind: 'event'; event: InboundEvent }

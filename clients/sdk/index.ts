@@ -1,7 +1,7 @@
 /**
  * The zenrelay TypeScript SDK: write a bot service in a few lines.
  *
- *     import { createService } from './clients/sdk';
+ *     import { createService } from '@zenrelay/sdk';
  *     const bot = await createService({ name: 'hello', description: 'The workshop greeter' });
  *     bot.on('privmsg', (e) => e.data.message === 'hello' && bot.reply(e, `Hello ${e.data.sender}`));
  *     bot.command('woot', (c) => c.reply('Indeed!'), { help: 'Agree, loudly' });

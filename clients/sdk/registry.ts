@@ -5,7 +5,7 @@
  * skipped and reported through `onInvalid`, never thrown.
  */
 import type { Redis } from 'ioredis';
-import { BusNames, ServiceRecord, serviceRecord } from '../protocol';
+import { BusNames, ServiceRecord, serviceRecord } from '@zenrelay/protocol';
 
 export class ServiceRegistry {
   constructor(

@@ -4,7 +4,7 @@
  * in the caller with the same reason the bot would give, instead of turning
  * up later on the errors channel.
  */
-import { envelope, parseOutbound, RejectionCode, SayType } from '../protocol';
+import { envelope, parseOutbound, RejectionCode, SayType } from '@zenrelay/protocol';
 
 /** Why a send failed: a protocol rejection code, or `redis` / `closed`. */
 export type SendErrorCode = RejectionCode | 'redis' | 'closed';

@@ -6,9 +6,9 @@
  * the help service never calls a command unknown while its owner answers it.
  */
 import { hostname } from 'node:os';
-import { ConfigError } from '../../bot/errors/ConfigError';
-import { Env, integer, read, Setting } from '../../bot/settings';
-import { isServiceName, REGISTRY_VERSION, ServiceRecord } from '../protocol';
+import { ConfigError } from '@zenrelay/runtime';
+import { Env, integer, read, Setting } from '@zenrelay/runtime';
+import { isServiceName, REGISTRY_VERSION, ServiceRecord } from '@zenrelay/protocol';
 import { CommandEntry, ConnectOptions, ZenClient } from './client';
 import { ServiceRegistry } from './registry';
 
@@ -21,7 +21,16 @@ export interface ServiceOptions extends ConnectOptions {
   heartbeatMs?: number;
   /** How long the entry outlives the last heartbeat; default ZEN_SERVICE_TTL_MS or 30000. */
   ttlMs?: number;
+  /**
+   * On SIGINT (Ctrl-C) and SIGTERM, close the service (its registry entry goes
+   * at once) and, when nothing else listens for the signal, exit. Default
+   * true; a program with its own signal handling keeps it and just exits
+   * after its own cleanup, or sets false and calls `close()` itself.
+   */
+  stopOnSignals?: boolean;
 }
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 export const serviceSettings = {
   heartbeatMs: {
@@ -61,6 +70,8 @@ export class ZenService extends ZenClient {
   private started = false;
   private lastAnnounceError: Error | undefined;
   private announcedCommands: string | undefined;
+  private readonly stopOnSignals: boolean;
+  private signalled = false;
 
   constructor(options: ServiceOptions) {
     if (!isServiceName(options.name)) {
@@ -71,6 +82,7 @@ export class ZenService extends ZenClient {
     this.description = options.description ?? '';
     this.heartbeatMs = heartbeatMs;
     this.ttlMs = ttlMs;
+    this.stopOnSignals = options.stopOnSignals ?? true;
     this.registry = new ServiceRegistry(this.pub, this.names, (key, reason) =>
       this.logger.warn({ key, reason }, 'skipping an invalid service registry entry'),
     );
@@ -85,7 +97,26 @@ export class ZenService extends ZenClient {
     this.heartbeat.unref();
     // Redis restarted (keys gone): announce again as soon as it is back.
     this.pub.on('ready', () => void this.announce());
+    if (this.stopOnSignals) for (const signal of STOP_SIGNALS) process.on(signal, this.onSignal);
   }
+
+  /** SIGINT/SIGTERM: close now; exit too when this is the only listener (a second signal exits at once). */
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    const alone = process.listenerCount(signal) === 1;
+    if (this.signalled) {
+      if (alone) process.exit(1);
+      return;
+    }
+    this.signalled = true;
+    this.logger.info({ signal, service: this.name }, 'signal received; closing the service');
+    this.close().then(
+      () => alone && process.exit(0),
+      (err: Error) => {
+        this.logger.error({ err: err.message }, 'closing the service failed');
+        if (alone) process.exit(1);
+      },
+    );
+  };
 
   /**
    * Resolves once every command added so far is in the registry and answering.
@@ -129,6 +160,7 @@ export class ZenService extends ZenClient {
 
   protected override async shutdown(): Promise<void> {
     this.started = false;
+    if (!this.signalled) for (const signal of STOP_SIGNALS) process.off(signal, this.onSignal);
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const entry of this.commandTable.values()) entry.live = false;
     await this.announcing;

@@ -1,4 +1,4 @@
-import type { ServiceRecord } from '../../clients/protocol';
+import type { ServiceRecord } from '@zenrelay/protocol';
 import { commandHelpLines, commandListLine, ownersOf, serviceListLine, zenircbotCommandLines, zenircbotServiceLines } from './format';
 
 const services: ServiceRecord[] = [

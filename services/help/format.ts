@@ -3,7 +3,7 @@
  * the `!help` list, one command's usage, the `!services` line, and the
  * ZenIRCBot-style `commands` / `services` private answers.
  */
-import type { CommandInfo, ServiceRecord } from '../../clients/protocol';
+import type { CommandInfo, ServiceRecord } from '@zenrelay/protocol';
 
 /** A command and the service answering it. */
 export interface OwnedCommand {

@@ -1,6 +1,6 @@
-import { botSettings, noticeFateTtl } from '../../bot/config';
-import { ConfigError } from '../../bot/errors/ConfigError';
-import { bool, integer, optionalText, read, setting, text, type Env } from '../../bot/settings';
+import { maxPayloadBytesSetting, noticeFateTtl } from '@zenrelay/runtime';
+import { ConfigError } from '@zenrelay/runtime';
+import { bool, integer, optionalText, read, setting, text, type Env } from '@zenrelay/runtime';
 
 /**
  * Settings of the webhook service, from the environment, each with its
@@ -58,7 +58,7 @@ export function loadWebhookConfig(env: Env): WebhookConfig {
     ratePerMinute: read(env, webhookSettings.ratePerMinute),
     burst: read(env, webhookSettings.burst),
     maxLines: read(env, webhookSettings.maxLines),
-    maxEnvelopeBytes: read(env, botSettings.maxPayloadBytes),
+    maxEnvelopeBytes: read(env, maxPayloadBytesSetting),
     fateTtlSeconds: read(env, noticeFateTtl),
   };
 }

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RedisConnectionLog } from '../../bot/redisConnectionLog';
+import { RedisConnectionLog } from '@zenrelay/runtime';
 import { NoticeClient } from '../../clients/notices';
-import type { RunningService, ServiceContext } from '../index';
+import type { RunningService, ServiceContext } from '../service';
 import { loadWebhookConfig, type WebhookConfig } from './config';
 import { ClientRateLimiter } from './rateLimiter';
 import { webhookHandler } from './server';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../bot/log';
+import type { Logger } from '@zenrelay/runtime';
 import { NoticeClient, prepareNotice, splitTargets } from '../../clients/notices';
-import { NOTICE_ID_MAX, ownEntry, targetProblem, type SayType } from '../../clients/protocol';
+import { NOTICE_ID_MAX, ownEntry, targetProblem, type SayType } from '@zenrelay/protocol';
 import { bearerToken, githubSignatureMatches, tokenMatches } from './auth';
 import { readBody } from './body';
 import type { WebhookConfig } from './config';

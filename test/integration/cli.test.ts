@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { Redis } from 'ioredis';
 import { connectUser, freePort, IrcServer, IrcUser, ParsedLine, RedisServer, startNgircd, startRedis, waitUntil } from '../harness';
 import { spawnZen, ZEN_JS, ZenProcess } from '../support/cli';
+import { builtPath } from '../support/built';
 import { InEventCheck } from '../support/schemaCheck';
 
 jest.setTimeout(90000);
@@ -24,7 +25,7 @@ const ROOT = join(__dirname, '..', '..');
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sources(path);
+    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'dist' ? [] : sources(path);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
 }
@@ -32,12 +33,12 @@ function sources(dir: string): string[] {
 /** Runs the TypeScript build when a compiled file is missing or older than its source. */
 function ensureBuilt(): void {
   const stale = ['bot', 'clients'].flatMap((dir) => sources(join(ROOT, dir))).filter((ts) => {
-    const js = join(ROOT, 'dist', relative(ROOT, ts).replace(/\.ts$/, '.js'));
+    const js = builtPath(relative(ROOT, ts).replace(/\.ts$/, ''));
     return !existsSync(js) || statSync(js).mtimeMs < statSync(ts).mtimeMs;
   });
   if (stale.length === 0) return;
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe' });
   } catch (err) {
     // tsc still emits on type errors elsewhere; go on if the entry point exists, with the reason on record.
     if (!existsSync(ZEN_JS)) throw err;

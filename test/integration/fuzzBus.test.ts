@@ -7,7 +7,7 @@
  * flood penalty, so the run stays short.
  */
 import fc from 'fast-check';
-import { createLogger } from '../../bot/log';
+import { createLogger } from '@zenrelay/runtime';
 import { NoticeClient } from '../../clients/notices';
 import { bundledServices, RunningService, ServiceContext } from '../../services';
 import { IrcUser, ParsedLine, waitUntil } from '../harness';

@@ -14,7 +14,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { busNames, type InboundEvent } from '../../clients/protocol';
+import { busNames, type InboundEvent } from '@zenrelay/protocol';
 import { invalidEventReason, TRUNCATED_MARKER } from '../../bot/irc/inboundEvents';
 import { prefixBytes } from '../../bot/irc/lineWriter';
 import { freePort, HostileIrc, RedisServer, startHostileIrc, startRedis, waitUntil } from '../harness';

@@ -5,9 +5,9 @@
  * and `in` are refused or ignored, and everybody keeps answering; users and
  * commands with such names work like any other.
  */
-import { createLogger } from '../../bot/log';
-import { INHERITED_NAMES } from '../../clients/protocol/inheritedNames';
-import { createService, ZenService } from '../../clients/sdk';
+import { createLogger } from '@zenrelay/runtime';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
+import { createService, ZenService } from '@zenrelay/sdk';
 import { bundledServices, RunningService, ServiceContext } from '../../services';
 import { connectUser, delay, IrcUser } from '../harness';
 import { ParsedLine } from '../harness/ircParse';

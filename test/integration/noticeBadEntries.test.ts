@@ -5,7 +5,7 @@
  * fate Redis refuses for good goes to the dead-letter stream, counted.
  */
 import { NoticeClient } from '../../clients/notices';
-import { INHERITED_NAMES } from '../../clients/protocol/inheritedNames';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 import { IrcUser, waitUntil } from '../harness';
 import { joinedUser, textsOn } from '../support/notices';
 import { Stack, startStack } from '../support/stack';

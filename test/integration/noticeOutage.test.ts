@@ -9,7 +9,7 @@
  * an empty channel).
  */
 import { Bridge } from '../../bot/bridge';
-import { createLogger } from '../../bot/log';
+import { createLogger } from '@zenrelay/runtime';
 import { NoticeClient } from '../../clients/notices';
 import { delay, IrcUser, waitUntil } from '../harness';
 import { joinedUser, queueNotice, textsOn } from '../support/notices';

@@ -4,7 +4,7 @@
  * the bot gets back: it is marked expired, like a stale backlog in Redis.
  */
 import { Bridge } from '../../bot/bridge';
-import { createLogger } from '../../bot/log';
+import { createLogger } from '@zenrelay/runtime';
 import { NoticeClient } from '../../clients/notices';
 import { delay, IrcUser, waitUntil } from '../harness';
 import { joinedUser, queueNotice, textsOn } from '../support/notices';

@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { createLogger } from '../../bot/log';
+import { createLogger } from '@zenrelay/runtime';
 import { startWebhook, type RunningWebhook } from '../../services/webhook';
 import { connectUser, freePort, IrcUser, waitUntil } from '../harness';
 import { Stack, startStack } from '../support/stack';

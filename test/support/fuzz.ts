@@ -5,8 +5,8 @@
  * property tests and the fuzzing integration test; pure.
  */
 import fc from 'fast-check';
-import { INBOUND_TYPES, OUTBOUND_TYPES } from '../../clients/protocol';
-import { INHERITED_NAMES } from '../../clients/protocol/inheritedNames';
+import { INBOUND_TYPES, OUTBOUND_TYPES } from '@zenrelay/protocol';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 
 /** Characters that break IRC lines or start CTCP/formatting, and their neighbours. */
 const CONTROLS = ['\r', '\n', '\r\n', '\0', '\x01', '\x02', '\x03', '\x07', '\x0f', '\x1f', '\x7f', '\u2028', '\ufeff', ' ', ':', ',', '!', '#', '@'];

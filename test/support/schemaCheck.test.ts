@@ -1,4 +1,4 @@
-import { INHERITED_NAMES } from '../../clients/protocol/inheritedNames';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 import { InEventCheck, inEventProblem } from './schemaCheck';
 
 describe('inEventProblem (the committed JSON Schema, through ajv)', () => {

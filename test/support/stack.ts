@@ -7,8 +7,8 @@
 import { Redis } from 'ioredis';
 import { Bridge, BridgeTuning } from '../../bot/bridge';
 import { BotConfig, loadBotConfig } from '../../bot/config';
-import { createLogger } from '../../bot/log';
-import { busNames, BusNames, ErrorEvent, InboundEvent, InboundOf, InboundType } from '../../clients/protocol';
+import { createLogger } from '@zenrelay/runtime';
+import { busNames, BusNames, ErrorEvent, InboundEvent, InboundOf, InboundType } from '@zenrelay/protocol';
 import { IrcServer, RedisServer, startInspircd, startNgircd, startRedis, StartInspircdOptions, waitUntil } from '../harness';
 import { InEventCheck } from './schemaCheck';
 import { startTcpGate, TcpGate } from './tcpGate';

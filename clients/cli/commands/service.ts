@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { loadBusConfig } from '../../../bot/config';
-import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
-import { createLogger } from '../../../bot/log';
-import { onShutdownSignals } from '../../../bot/shutdownSignals';
+import { loadBusConfig } from '@zenrelay/runtime';
+import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
+import { createLogger } from '@zenrelay/runtime';
+import { onShutdownSignals } from '@zenrelay/runtime';
 import { bundledService, bundledServices } from '../../../services';
 
 /** `zen service <name>`: run one bundled service until SIGTERM/SIGINT. */

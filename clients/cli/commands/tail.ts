@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { loadBusConfig } from '../../../bot/config';
-import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
+import { loadBusConfig } from '@zenrelay/runtime';
+import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
 import { buildFilter } from '../tail/filter';
 import { TailSource } from '../tail/format';
 import { runTail } from '../tail/runTail';

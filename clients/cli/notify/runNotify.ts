@@ -1,8 +1,8 @@
-import { noticeFateTtl, botSettings, loadBusConfig } from '../../../bot/config';
-import { ConfigError } from '../../../bot/errors/ConfigError';
-import { read, type Env } from '../../../bot/settings';
+import { noticeFateTtl, loadBusConfig, maxPayloadBytesSetting } from '@zenrelay/runtime';
+import { ConfigError } from '@zenrelay/runtime';
+import { read, type Env } from '@zenrelay/runtime';
 import { NoticeClient, prepareNotice, type NoticeFateView } from '../../notices';
-import { redactUrl } from '../../../bot/log';
+import { redactUrl } from '@zenrelay/runtime';
 import { NOTIFY_EXIT, noticeRequest, type NotifyPlan } from './notifyPlan';
 
 /**
@@ -29,7 +29,7 @@ export async function runNotify(plan: NotifyPlan, io: NotifyIo): Promise<number>
   try {
     bus = loadBusConfig(io.env);
     fateTtlSeconds = read(io.env, noticeFateTtl);
-    maxBytes = read(io.env, botSettings.maxPayloadBytes);
+    maxBytes = read(io.env, maxPayloadBytesSetting);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     say(err.message);

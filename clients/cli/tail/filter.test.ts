@@ -1,5 +1,5 @@
 import { buildFilter, channelsOf, matches, splitList, TailFilter } from './filter';
-import { INHERITED_NAMES } from '../../protocol/inheritedNames';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 
 const filter = (types: string[] = [], channels: string[] = []): TailFilter => {
   const built = buildFilter(types, channels);

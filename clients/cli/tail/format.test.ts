@@ -1,5 +1,5 @@
 import { formatPayload, jsonLine } from './format';
-import { INHERITED_NAMES } from '../../protocol/inheritedNames';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 import { createStyle, visible } from './style';
 
 const plain = createStyle(false);

@@ -18,7 +18,7 @@ import {
   outboundCommandSchemas,
   ownEntry,
   PROTOCOL_VERSION,
-} from '../../protocol';
+} from '@zenrelay/protocol';
 import type { ZodType } from 'zod';
 import { Style, visible } from './style';
 

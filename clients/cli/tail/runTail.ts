@@ -5,9 +5,9 @@
  * and Redis come and go. Status goes to stderr, so stdout is only payloads.
  */
 import { Redis } from 'ioredis';
-import type { BusConfig } from '../../../bot/config';
-import { redactUrl } from '../../../bot/log';
-import { busNames } from '../../protocol';
+import type { BusConfig } from '@zenrelay/runtime';
+import { redactUrl } from '@zenrelay/runtime';
+import { busNames } from '@zenrelay/protocol';
 import { matches, TailFilter } from './filter';
 import { formatPayload, jsonLine, TailSource } from './format';
 import { createStyle } from './style';

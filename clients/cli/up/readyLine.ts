@@ -2,7 +2,7 @@
  * The one line `zen up` prints on stdout once the bot is on IRC and in its
  * channels: where to point an IRC client, and the REDIS_URL for clients.
  */
-import { redactUrl } from '../../../bot/log';
+import { redactUrl } from '@zenrelay/runtime';
 
 export interface ReadyInfo {
   sandbox: boolean;

@@ -8,13 +8,10 @@
  * network and REDIS_URL. Once the bot is in its channels it prints one line
  * on stdout saying where to connect; logs go to stderr.
  */
-import { Bridge } from '../../../bot/bridge';
-import { BotConfig, loadBotConfig } from '../../../bot/config';
-import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
-import { startBridgeHttp } from '../../../bot/http';
-import { createLogger, Logger } from '../../../bot/log';
-import { onShutdownSignals } from '../../../bot/shutdownSignals';
-import { EMPTY_CHANNELS_HINT, logStarting } from '../../../bot/startupLog';
+import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
+import { createLogger, Logger } from '@zenrelay/runtime';
+import { onShutdownSignals } from '@zenrelay/runtime';
+import { Bridge, BotConfig, EMPTY_CHANNELS_HINT, loadBotConfig, logStarting, startBridgeHttp } from '../../../bot';
 import { bundledServices } from '../../../services';
 import { MissingProgramError, Sandbox, startSandbox } from '../sandbox';
 import { readyLine } from './readyLine';

@@ -6,7 +6,7 @@
  * skipped with one log line saying why; the others run. Stopping closes them
  * in reverse order; one failing to close does not keep the rest open.
  */
-import type { Logger } from '../../../bot/log';
+import type { Logger } from '@zenrelay/runtime';
 import type { BundledService, RunningService, ServiceContext } from '../../../services';
 
 export interface StartedServices {

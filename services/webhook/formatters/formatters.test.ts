@@ -4,7 +4,7 @@ import { formatAlertmanager, isAlertmanagerPayload } from './alertmanager';
 import { formatGithubPush } from './github';
 import { capLines, formatBody, isJsonContentType } from './index';
 import { cleanText, firstLine, oneLine } from './text';
-import { INHERITED_NAMES } from '../../../clients/protocol/inheritedNames';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8'));
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));

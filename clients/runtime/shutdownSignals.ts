@@ -25,4 +25,25 @@ export function onShutdownSignals(stop: () => Promise<boolean | void>, log: Logg
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  stopWhenOrphaned(log);
+}
+
+/**
+ * Sends this process SIGTERM (a graceful stop) once its parent is gone. A
+ * `zen` started through `npx` runs as npm → `sh -c zen …` → node, and a
+ * SIGTERM to npm kills the shell without passing the signal on: node would
+ * keep running, re-parented to PID 1. Checked every `intervalMs`; only a
+ * change of parent counts, so a process started by PID 1 (systemd, a
+ * container) is left alone.
+ */
+export function stopWhenOrphaned(log: Logger, intervalMs = 500): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    log.warn({ parent, now: process.ppid }, 'the process that started zen is gone; stopping');
+    process.kill(process.pid, 'SIGTERM');
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

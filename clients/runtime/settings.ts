@@ -1,4 +1,4 @@
-import { ConfigError } from './errors/ConfigError';
+import { ConfigError } from './ConfigError';
 
 /**
  * Parsers for environment values. Each one either returns a typed value or

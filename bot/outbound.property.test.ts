@@ -1,8 +1,8 @@
 /** Property-based fuzzing of parseOutbound with arbitrary payloads (fast-check, fixed seed). */
 import fc from 'fast-check';
-import { commandLines } from '../../bot/commandLines';
-import { identityLike, lineProblem, outboundPayload } from '../../test/support/fuzz';
-import { parseOutbound, REJECTION_CODES } from './outbound';
+import { commandLines } from './commandLines';
+import { identityLike, lineProblem, outboundPayload } from '../test/support/fuzz';
+import { parseOutbound, REJECTION_CODES } from '@zenrelay/protocol';
 
 const RUNS = { numRuns: 3000, seed: 0x8a };
 
