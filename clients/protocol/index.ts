@@ -10,3 +10,4 @@ export * from './names';
 export * from './targets';
 export * from './notices';
 export * from './registry';
+export * from './rpc';

@@ -21,6 +21,14 @@ export interface BusNames {
   receipts: string;
   /** Prefix of the per-notice fate hashes (`<prefix><notice id>`). */
   noticePrefix: string;
+  /** Stream the bot appends every `in` event to (capped); services read it through consumer groups. */
+  inStream: string;
+  /** Prefix of the per-replica registry keys (`<prefix><service name>:<instance id>`). */
+  replicaPrefix: string;
+  /** Prefix of the request channels, one per method (`<prefix><method>`), see rpc.ts. */
+  rpcPrefix: string;
+  /** Prefix every reply channel must start with (`<prefix><anything>`), see rpc.ts. */
+  replyPrefix: string;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -43,5 +51,9 @@ export function busNames(namespace = ''): BusNames {
     notices: `${p}zenrelay:notices`,
     receipts: `${p}zenrelay:receipts`,
     noticePrefix: `${p}zenrelay:notice:`,
+    inStream: `${p}zenrelay:in`,
+    replicaPrefix: `${p}zenrelay:replica:`,
+    rpcPrefix: `${p}zenrelay:rpc:`,
+    replyPrefix: `${p}zenrelay:reply:`,
   };
 }
