@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeSettings } from '../bot/config';
 import { INBOUND_TYPES, OUTBOUND_TYPES } from '../clients/protocol';
+import { serviceSettings } from '../clients/sdk';
 
 const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -28,6 +29,14 @@ describe('README configuration table', () => {
     if (def === undefined) expect(cell).toMatch(/required/);
     else if (def === '') expect(cell).toMatch(/empty/);
     else expect(cell).toBe(`\`${def}\``);
+  });
+});
+
+describe('README service settings', () => {
+  it.each(Object.values(serviceSettings).map((s) => [s.variable, s.default] as const))('lists %s with its default', (variable, def) => {
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${variable}\` |`));
+    expect(row).toBeDefined();
+    expect(row?.split('|')[2].trim()).toBe(`\`${def}\``);
   });
 });
 

@@ -5,6 +5,8 @@
  * concurrent requests; a raw redis-cli-style request; and `zen status` with
  * the bot up and down.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../bot/log';
 import { RpcError } from '../../clients/protocol';
@@ -169,6 +171,29 @@ describe('SDK handlers', () => {
     expect(statuses.every((s) => (s as { irc: { nick: string } }).irc.nick === 'zenbot')).toBe(true);
   });
 
+  it("docs/protocol.md's redis-cli request gets its answer", async () => {
+    const doc = readFileSync(join(repoRoot, 'docs', 'protocol.md'), 'utf8');
+    const subscribe = /^redis-cli subscribe (\S+)$/m.exec(doc);
+    const publish = /^redis-cli publish (\S+) '(.+)'$/m.exec(doc);
+    expect(subscribe && publish).toBeTruthy();
+    const ns = (name: string) => `rpcnet:${name}`; // this stack runs in a namespace
+    const request = JSON.parse(publish![2]);
+    request.data.reply_to = ns(request.data.reply_to);
+    const sub = new Redis(stack.config.redisUrl);
+    const pub = new Redis(stack.config.redisUrl);
+    try {
+      const got: string[] = [];
+      sub.on('message', (_c: string, m: string) => got.push(m));
+      await sub.subscribe(ns(subscribe![1]));
+      expect(await pub.publish(ns(publish![1]), JSON.stringify(request))).toBe(1);
+      await waitUntil(() => got.length >= 1, 5000, 'the response');
+      expect(JSON.parse(got[0])).toMatchObject({ type: 'response', data: { id: request.data.id, ok: true, result: { irc: { nick: 'zenbot' } } } });
+    } finally {
+      sub.disconnect();
+      pub.disconnect();
+    }
+  });
+
   it('a request written by hand (as redis-cli would) gets its answer, and a bad one its error', async () => {
     const sub = new Redis(stack.config.redisUrl);
     const pub = new Redis(stack.config.redisUrl);
@@ -182,7 +207,9 @@ describe('SDK handlers', () => {
       // A reply_to outside the reply prefix (here: `out`) is never published on.
       await pub.publish('rpcnet:zenrelay:rpc:status', '{"version":1,"type":"request","data":{"id":"3","method":"status","reply_to":"rpcnet:out"}}');
       await waitUntil(() => got.length >= 2, 5000, 'two responses');
-      const [first, second] = got.map((m) => JSON.parse(m));
+      const responses = got.map((m) => JSON.parse(m));
+      const first = responses.find((r) => r.data?.id === '1');
+      const second = responses.find((r) => r.data?.id === '2');
       expect(first).toMatchObject({ version: 1, type: 'response', data: { id: '1', ok: true, result: { irc: { nick: 'zenbot' } } } });
       expect(second).toMatchObject({ version: 1, type: 'response', data: { id: '2', ok: false, error: { code: 'bad_request' } } });
       await new Promise((resolve) => setTimeout(resolve, 300));
