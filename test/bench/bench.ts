@@ -8,7 +8,9 @@
  * - relay out: messages published on `out` until a real IRC user has them all
  *   (real redis-server, real ngircd without flood penalty, the bridge with
  *   IRC_SEND_RATE=0), with latency percentiles and the bridge's memory;
- * - relay in: lines said by a real IRC user until they are all on `in`.
+ * - relay in: lines said by a real IRC user until they are all on `in`;
+ * - in latency with and without the `in` stream: the pub/sub path must not
+ *   pay for the stream write (ZEN_IN_STREAM_MAXLEN=0 turns it off).
  */
 import { Redis } from 'ioredis';
 import { Bridge } from '../../bot/bridge';
@@ -138,12 +140,54 @@ async function benchRelay(messages: number): Promise<void> {
   }
 }
 
+/** Lines said by a real IRC user until they are on `in`, with the `in` stream on (`maxLen` > 0) or off. */
+async function benchInLatency(lines: number, maxLen: number): Promise<void> {
+  const redis = await startRedis();
+  const irc = await startNgircd({ noPenalty: true });
+  const config = loadBotConfig({ IRC_HOST: irc.host, IRC_PORT: String(irc.port), REDIS_URL: redis.url, IRC_NICK: 'benchbot', IRC_CHANNELS: '#bench', ZEN_IN_STREAM_MAXLEN: String(maxLen), LOG_LEVEL: 'silent' });
+  const bridge = new Bridge(config, createLogger('silent'));
+  const user = await connectUser({ host: irc.host, port: irc.port, nick: 'writer' });
+  const sub = new Redis(redis.url);
+  try {
+    await user.join('#bench');
+    await bridge.start();
+    await waitUntil(() => bridge.status().ircReady, 20000, 'the bridge to be ready');
+    const saidAt: number[] = [];
+    const latencies: number[] = [];
+    sub.on('message', (_channel: string, message: string) => {
+      const match = /"bench lat (\d+)"/.exec(message);
+      if (match) latencies.push(Date.now() - saidAt[Number(match[1])]);
+    });
+    await sub.subscribe('in');
+    // Paced in small groups, so the latency is the relay's and not a queue's.
+    for (let i = 0; i < lines; i++) {
+      saidAt[i] = Date.now();
+      user.say('#bench', `bench lat ${i}`);
+      if (i % 20 === 19) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await waitUntil(() => latencies.length >= lines, 120000, `all ${lines} lines to reach \`in\``, 20);
+    latencies.sort((a, b) => a - b);
+    const reader = new Redis(redis.url);
+    const streamed = await reader.xlen('zenrelay:in');
+    reader.disconnect();
+    record(`IRC → in latency, in stream ${maxLen > 0 ? 'on' : 'off'}`, percentile(latencies, 50), 'ms p50', `p99 ${percentile(latencies, 99)} ms over ${lines} lines${maxLen > 0 ? `; ${streamed} stream entries` : ''}`);
+  } finally {
+    user.destroy();
+    await bridge.stop().catch(() => undefined);
+    sub.disconnect();
+    await irc.stop();
+    await redis.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const messages = Number(process.env.BENCH_MESSAGES ?? 5000);
   benchSplit();
   benchParse();
   await benchRelay(messages);
+  await benchInLatency(1000, 0);
+  await benchInLatency(1000, 10000);
   if (json) {
     process.stdout.write(`${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
   } else {
