@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { entryTime, fieldValue, tooOld } from './groupReader';
+import { entryTime, fieldValue, idleConsumers, tooOld } from './groupReader';
 
 describe('stream entry helpers', () => {
   it('read the time from an entry id', () => {
@@ -18,5 +18,19 @@ describe('stream entry helpers', () => {
     expect(fieldValue(['a', '1', 'event', '{}'], 'event')).toBe('{}');
     expect(fieldValue(['event'], 'event')).toBeUndefined();
     expect(fieldValue([], 'event')).toBeUndefined();
+  });
+});
+
+describe('idleConsumers', () => {
+  it('lists consumers with nothing pending that have been idle long enough, never itself', () => {
+    const info = [
+      ['name', 'dead', 'pending', 0, 'idle', 5000, 'inactive', 5000],
+      ['name', 'busy', 'pending', 3, 'idle', 9000],
+      ['name', 'fresh', 'pending', 0, 'idle', 10],
+      ['name', 'me', 'pending', 0, 'idle', 9000],
+      'junk',
+    ];
+    expect(idleConsumers(info, 1000, 'me')).toEqual(['dead']);
+    expect(idleConsumers(null, 1000, 'me')).toEqual([]);
   });
 });

@@ -47,6 +47,28 @@ export function fieldValue(fields: readonly string[], field: string): string | u
   return undefined;
 }
 
+/**
+ * Consumers that can go from the group's list: nothing pending and idle for
+ * longer than `idleMs` (replicas that were killed or restarted). `info` is
+ * XINFO CONSUMERS as ioredis returns it: one flat [k, v, …] list per consumer.
+ */
+export function idleConsumers(info: unknown, idleMs: number, self: string): string[] {
+  if (!Array.isArray(info)) return [];
+  const out: string[] = [];
+  for (const row of info) {
+    if (!Array.isArray(row)) continue;
+    const fields = row.map((v: unknown) => String(v));
+    const name = fieldValue(fields, 'name');
+    const pending = Number(fieldValue(fields, 'pending'));
+    const idle = Number(fieldValue(fields, 'idle') ?? fieldValue(fields, 'inactive'));
+    if (name !== undefined && name !== self && pending === 0 && idle > idleMs) out.push(name);
+  }
+  return out;
+}
+
+/** How long a consumer with nothing pending may stay idle before it is removed from the group. */
+const FORGET_IDLE_MS = 3_600_000;
+
 export class GroupReader {
   private running = false;
   private loop: Promise<void> | undefined;
@@ -151,6 +173,10 @@ export class GroupReader {
       if (deleted.length > 0) await this.conn.xack(stream, group, ...deleted);
       if (next === '0-0') break;
       cursor = next;
+    }
+    const info = await this.conn.xinfo('CONSUMERS', stream, group);
+    for (const name of idleConsumers(info, Math.max(FORGET_IDLE_MS, 10 * claimIdleMs), consumer)) {
+      await this.conn.xgroup('DELCONSUMER', stream, group, name);
     }
   }
 

@@ -108,7 +108,7 @@ it('kill -9 of one of three replica processes mid-burst: every command is still 
   const code = `
     const { createService } = require(${JSON.stringify(sdk)});
     createService({ name: 'worker', description: 'slow worker' }).then(async (s) => {
-      s.command('work', async (c) => { await new Promise((r) => setTimeout(r, 30)); await c.reply('done ' + c.args); });
+      s.command('work', async (c) => { await new Promise((r) => setTimeout(r, 200)); await c.reply('done ' + c.args); });
       await s.ready();
       console.log('worker ready');
     });`;
@@ -117,10 +117,17 @@ it('kill -9 of one of three replica processes mid-burst: every command is still 
   processes.push(...workers.map((w) => w.proc));
   await waitUntil(() => workers.every((w) => w.stdout().includes('worker ready')), 30000, 'three workers ready');
 
+  const pendingOf = async (pid: number): Promise<number> => {
+    const summary = (await stack.probe.pub.xpending(stack.names.inStream, 'worker')) as [number, unknown, unknown, Array<[string, string]> | null];
+    const row = (summary[3] ?? []).find(([name]) => name.includes(`-${pid}-`));
+    return Number(row?.[1] ?? 0);
+  };
   const since = alice.mark();
   for (let i = 0; i < 150; i++) alice.say('#test', `!work ${i}`);
-  await waitUntil(() => saidSince(since).length >= 20, 60000, 'the burst to be under way');
+  // Kill the first replica while it has events in hand (read, not acknowledged).
+  await waitUntil(async () => (await pendingOf(workers[0].proc.pid)) > 0, 30000, 'the first replica to hold events', 5);
   await killHard(workers[0].proc);
+  expect(await pendingOf(workers[0].proc.pid)).toBeGreaterThan(0);
   for (let i = 150; i < 300; i++) alice.say('#test', `!work ${i}`);
   const expected = Array.from({ length: 300 }, (_, i) => `done ${i}`);
   await waitUntil(() => expected.every((t) => saidSince(since).includes(t)), 120000, 'answers to all 300 commands after the kill');
