@@ -108,12 +108,13 @@ it('kill -9 of one of three replica processes mid-burst: every command is still 
   const code = `
     const { createService } = require(${JSON.stringify(sdk)});
     createService({ name: 'worker', description: 'slow worker' }).then(async (s) => {
-      s.command('work', async (c) => { await new Promise((r) => setTimeout(r, 200)); await c.reply('done ' + c.args); });
+      s.command('work', async (c) => { await new Promise((r) => setTimeout(r, process.env.HANG === '1' ? 3600000 : 20)); await c.reply('done ' + c.args); });
       await s.ready();
       console.log('worker ready');
     });`;
   const env = { PATH: process.env.PATH, REDIS_URL: stack.config.redisUrl, LOG_LEVEL: 'warn', ZEN_CLAIM_IDLE_MS: '1000', ZEN_SERVICE_HEARTBEAT_MS: '300', ZEN_SERVICE_TTL_MS: '3000' };
-  const workers = [0, 1, 2].map((i) => spawnNode(`worker-${i}`, '-e', [code], env));
+  // The first replica takes events and never finishes them (as if stuck, then killed): they must be taken over.
+  const workers = [0, 1, 2].map((i) => spawnNode(`worker-${i}`, '-e', [code], { ...env, HANG: i === 0 ? '1' : '0' }));
   processes.push(...workers.map((w) => w.proc));
   await waitUntil(() => workers.every((w) => w.stdout().includes('worker ready')), 30000, 'three workers ready');
 
@@ -124,7 +125,7 @@ it('kill -9 of one of three replica processes mid-burst: every command is still 
   };
   const since = alice.mark();
   for (let i = 0; i < 150; i++) alice.say('#test', `!work ${i}`);
-  // Kill the first replica while it has events in hand (read, not acknowledged).
+  // Kill the first replica while it has events in hand (read, never acknowledged).
   await waitUntil(async () => (await pendingOf(workers[0].proc.pid)) > 0, 30000, 'the first replica to hold events', 5);
   await killHard(workers[0].proc);
   expect(await pendingOf(workers[0].proc.pid)).toBeGreaterThan(0);
