@@ -7,9 +7,16 @@ import { IrcConnection, IrcConnectionOptions } from './irc/ircConnection';
 import { Logger, RateLimitedLog } from '@zenrelay/runtime';
 import { BotMetrics } from './metrics';
 import { SendQueue } from './outbound/sendQueue';
+import { InStreamWriter } from './redis/inStream';
 import { RedisBus } from './redis/redisBus';
 import { DEFAULT_ANNOUNCE_MIN_INTERVAL_MS, ReturnAnnouncer, returnMessage } from './returnAnnouncer';
 import { VERSION } from './version';
+import { randomUUID } from 'node:crypto';
+import type { Client } from 'irc-framework';
+import { ChannelMembers } from './irc/channelMembers';
+import { BotStatus, registerBotMethods } from './rpc/methods';
+import { RpcServer } from './rpc/rpcServer';
+import { WhoisLookup } from './rpc/whois';
 
 /**
  * The bot: IRC events go to `in`, commands from `out` go to IRC through the
@@ -40,6 +47,8 @@ export interface BridgeStatus {
 const INPUT_PREVIEW_CHARS = 200;
 /** Longest wait for the notices reader to stop at shutdown (it can hang while Redis is down). */
 const NOTICES_STOP_MS = 3000;
+/** Longest wait for the server's answer to a `whois` request's WHOIS. */
+const WHOIS_TIMEOUT_MS = 5000;
 
 export class Bridge {
   readonly metrics = new BotMetrics();
@@ -53,6 +62,12 @@ export class Bridge {
   /** Set when ZEN_ANNOUNCE_RETURN_AFTER_SECONDS is on. */
   private readonly announcer: ReturnAnnouncer | undefined;
   private readonly names;
+  private readonly inStream: InStreamWriter;
+  private readonly rpc: RpcServer;
+  private readonly members: ChannelMembers;
+  private readonly whois: WhoisLookup;
+  private readonly startedAt = new Date();
+  private client: Client | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -64,6 +79,9 @@ export class Bridge {
     this.badInputLog = new RateLimitedLog(log);
     this.badLineLog = new RateLimitedLog(log);
     this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax, adminChannel: adminChannel(config) }, log, this.metrics);
+    this.inStream = new InStreamWriter({ url: config.redisUrl, stream: this.names.inStream, maxLen: config.inStreamMaxLen, bufferMax: config.inBufferMax }, log);
+    this.rpc = new RpcServer(config.redisUrl, this.names, log);
+    this.members = new ChannelMembers(() => this.client?.network.options.PREFIX ?? [{ symbol: '@', mode: 'o' }, { symbol: '+', mode: 'v' }]);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
     this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);
@@ -84,12 +102,16 @@ export class Bridge {
       },
       ctcpReply: (nick, text) => this.queue.enqueue([{ key: nick.toLowerCase(), line: `NOTICE ${nick} :${text}` }]),
     });
+    this.whois = new WhoisLookup((line) => this.queue.enqueue([{ key: 'zenrelay:whois', line }]));
+    registerBotMethods(this.rpc, { status: () => this.botStatus(), members: this.members, whois: this.whois, whoisTimeoutMs: WHOIS_TIMEOUT_MS });
     this.wire();
   }
 
   /** Connects to Redis (waits for it), then starts connecting to IRC (does not wait). */
   async start(): Promise<void> {
     await this.bus.start((payload, channel) => this.onOut(payload, channel));
+    this.inStream.start();
+    await this.rpc.start();
     await this.notices.start();
     this.irc.start();
   }
@@ -106,6 +128,20 @@ export class Bridge {
     };
   }
 
+  /** What the `status` request answers. */
+  botStatus(): BotStatus {
+    const s = this.status();
+    return {
+      version: VERSION,
+      started: this.startedAt.toISOString(),
+      uptime_seconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
+      redis: { connected: s.redis },
+      irc: { server: `${this.config.ircHost}:${this.config.ircPort}`, registered: s.ircRegistered, ready: s.ircReady, nick: s.nick, channels: s.channels, wanted_channels: s.wantedChannels },
+      send_queue_depth: s.queueDepth,
+      in_stream: { enabled: this.inStream.enabled, pending: this.inStream.pending },
+    };
+  }
+
   /**
    * Graceful stop: take no more commands, let the send queue drain (bounded by
    * ZEN_SHUTDOWN_TIMEOUT_MS), QUIT, flush `in`, close Redis.
@@ -118,6 +154,7 @@ export class Bridge {
   private async shutdown(): Promise<void> {
     this.log.info({ queued: this.queue.depth }, 'shutting down');
     await this.bus.unsubscribe();
+    await this.rpc.stop();
     if (!(await settlesWithin(this.notices.stopReading(), NOTICES_STOP_MS))) {
       this.log.warn({ waitedMs: NOTICES_STOP_MS }, 'the durable notices reader did not stop (Redis down?); shutting down anyway');
     }
@@ -128,13 +165,18 @@ export class Bridge {
     this.queue.close();
     await this.notices.close();
     await this.irc.stop('zenrelay shutting down');
-    await this.bus.stop();
+    await Promise.all([this.bus.stop(), this.inStream.stop()]);
     this.log.info('stopped');
   }
 
   private wire(): void {
     const { irc, queue, metrics } = this;
-    irc.on('client', (client) => this.inbound.attach(client));
+    irc.on('client', (client) => {
+      this.client = client;
+      this.inbound.attach(client);
+      this.whois.attach(client);
+      this.trackMembers(client);
+    });
     irc.on('registered', ({ nick }) => {
       metrics.ircRegistered.set(1);
       this.bus.setNick(nick);
@@ -145,6 +187,7 @@ export class Bridge {
       metrics.ircRegistered.set(0);
       queue.setWriter(null);
       this.announcer?.wentDown();
+      this.members.clear();
     });
     irc.on('reconnecting', () => metrics.ircReconnects.inc());
     irc.on('ownLine', () => queue.charge(1));
@@ -184,8 +227,24 @@ export class Bridge {
     this.log.info({ channels, text }, 'told the channels the bot is back');
   }
 
+  /** Gives the event its id, publishes it on `in` first, then appends it to the `in` stream. */
   private publishIn(event: InboundEvent): void {
-    this.bus.publishIn(event);
+    const withId = { ...event, id: randomUUID() } as InboundEvent;
+    this.bus.publishIn(withId);
+    this.inStream.append(withId);
+  }
+
+  /** Keeps the channel member lists the `names` request answers from. */
+  private trackMembers(client: Client): void {
+    const m = this.members;
+    const isMe = (nick: string) => client.caseCompare(nick, this.irc.nick);
+    client.on('userlist', (e) => m.userlist(e.channel, e.users));
+    client.on('join', (e) => m.join(e.channel, e.nick, isMe(e.nick)));
+    client.on('part', (e) => m.leave(e.channel, e.nick, isMe(e.nick)));
+    client.on('kick', (e) => m.leave(e.channel, e.kicked, isMe(e.kicked)));
+    client.on('quit', (e) => m.quit(e.nick));
+    client.on('nick', (e) => m.rename(e.nick, e.new_nick));
+    client.on('mode', (e) => m.mode(e.target, e.modes));
   }
 
   private onOut(payload: Buffer, channel: string): void {

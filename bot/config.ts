@@ -66,6 +66,7 @@ export const botSettings = {
   maxPayloadBytes: maxPayloadBytesSetting,
   queueMaxLines: setting('ZEN_QUEUE_MAX_LINES', '10000', 'Outbound lines held (e.g. while IRC is down) before new messages are rejected', integer(10, 10_000_000)),
   inBufferMax: setting('ZEN_IN_BUFFER', '10000', '`in` events kept while Redis is unreachable, oldest dropped first (counted in `zen_in_events_dropped_total`); while Redis is connected nothing is dropped', integer(10, 10_000_000)),
+  inStreamMaxLen: setting('ZEN_IN_STREAM_MAXLEN', '10000', 'About how many `in` events the `in` stream keeps for consumer groups and catch-up (approximate MAXLEN); `0` = no stream', integer(0, 100_000_000)),
   noticeMaxAgeSeconds: setting('ZEN_NOTICE_MAX_AGE_SECONDS', '3600', 'Durable notices queued longer ago than this are not sent but marked expired; `0` = never expire', integer(0, 31_536_000)),
   noticeWindow: setting('ZEN_NOTICE_WINDOW', '32', 'Most durable notices in flight (read, not yet acknowledged); also the most that can be sent twice after a crash', integer(1, 10_000)),
   noticeFateTtlSeconds: noticeFateTtl,

@@ -36,6 +36,7 @@ describe('README configuration table', () => {
 describe("README's service settings", () => {
   it.each([...Object.values(serviceSettings), ...Object.values(helpSettings)].map((s) => [s.variable, s.default] as const))('lists %s with its default', (variable, def) => {
     const row = readme.split('\n').find((line) => line.startsWith(`| \`${variable}\` |`));
+    expect(row).toBeDefined();
     expect(row?.split('|')[2].trim()).toBe(`\`${def}\``);
   });
 });

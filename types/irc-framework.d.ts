@@ -94,6 +94,29 @@ declare module 'irc-framework' {
     users: Array<{ nick: string; ident?: string; hostname?: string; modes: string[] }>;
   }
 
+  export interface ModeEvent {
+    target: string;
+    nick?: string;
+    modes: Array<{ mode: string; param?: string }>;
+  }
+
+  /** RPL_ENDOFWHOIS, with what the other WHOIS replies said; `error: 'not_found'` when there is no such nick. */
+  export interface WhoisEvent {
+    nick: string;
+    error?: string;
+    ident?: string;
+    hostname?: string;
+    real_name?: string;
+    account?: string;
+    server?: string;
+    server_info?: string;
+    channels?: string;
+    idle?: string;
+    operator?: string;
+    away?: string;
+    secure?: boolean;
+  }
+
   export interface RegisteredEvent {
     nick: string;
   }
@@ -129,6 +152,8 @@ declare module 'irc-framework' {
     topic: [TopicEvent];
     topicsetby: [TopicSetByEvent];
     userlist: [UserlistEvent];
+    mode: [ModeEvent];
+    whois: [WhoisEvent];
     'nick in use': [NickInUseEvent];
     'nick invalid': [NickInUseEvent];
     'irc error': [IrcErrorEvent];

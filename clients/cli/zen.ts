@@ -5,6 +5,7 @@ import { VERSION } from '../../bot';
 import { registerBotCommand } from './commands/bot';
 import { registerNotifyCommand } from './commands/notify';
 import { registerServiceCommand } from './commands/service';
+import { registerStatusCommand } from './commands/status';
 import { registerTailCommand } from './commands/tail';
 import { registerUpCommand } from './commands/up';
 
@@ -23,6 +24,7 @@ registerServiceCommand(program);
 registerTailCommand(program);
 registerUpCommand(program);
 registerNotifyCommand(program);
+registerStatusCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`zen: ${err.message}\n`);

@@ -36,3 +36,16 @@ export interface Envelope<T extends string = string, D = unknown> {
 export function envelope<T extends string, D>(type: T, data: D): Envelope<T, D> {
   return { version: PROTOCOL_VERSION, type, data };
 }
+
+/**
+ * The id the bot gives every `in` event, top-level in the envelope
+ * (`{"version":1,"type":…,"id":…,"data":…}`): the same on pub/sub and in the
+ * `in` stream, so handlers can be idempotent and logs can be correlated.
+ * ZenIRCBot-era clients ignore it; events from older bots have none.
+ */
+export const eventIdField = z.string().min(1).max(128).optional().describe('Event id, the same on `in` and in the `in` stream (absent from older bots)');
+
+/** Builds the schema of one `in` event type: an envelope that may carry the event id. */
+export function inboundEnvelopeSchema<T extends string, D extends z.ZodType>(type: T, data: D) {
+  return envelopeSchema(type, data).extend({ id: eventIdField });
+}

@@ -12,3 +12,4 @@ export * from './notices';
 export * from './registry';
 export * from './lookup';
 export * from './inheritedNames';
+export * from './rpc';

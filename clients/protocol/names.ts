@@ -25,6 +25,14 @@ export interface BusNames {
   noticePrefix: string;
   /** Stream of notices the bot could not handle at all (docs/notices.md, "Dead letters"). */
   noticesDead: string;
+  /** Stream the bot appends every `in` event to (capped); services read it through consumer groups. */
+  inStream: string;
+  /** Prefix of the per-replica registry keys (`<prefix><service name>:<instance id>`). */
+  replicaPrefix: string;
+  /** Prefix of the request channels, one per method (`<prefix><method>`), see rpc.ts. */
+  rpcPrefix: string;
+  /** Prefix every reply channel must start with (`<prefix><anything>`), see rpc.ts. */
+  replyPrefix: string;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -49,5 +57,9 @@ export function busNames(namespace = ''): BusNames {
     receipts: `${p}zenrelay:receipts`,
     noticePrefix: `${p}zenrelay:notice:`,
     noticesDead: `${p}zenrelay:notices:dead`,
+    inStream: `${p}zenrelay:in`,
+    replicaPrefix: `${p}zenrelay:replica:`,
+    rpcPrefix: `${p}zenrelay:rpc:`,
+    replyPrefix: `${p}zenrelay:reply:`,
   };
 }

@@ -21,10 +21,12 @@ import {
   InboundOf,
   InboundType,
   isChannelName,
+  RpcHandler,
   SayType,
 } from '@zenrelay/protocol';
 import { commandName, parseCommand } from './commands';
 import { decodeInbound } from './inbound';
+import { RequestOptions, RpcPeer } from './rpc';
 import { Recipients, SendError, sayPayload } from './send';
 
 export interface ConnectOptions {
@@ -132,6 +134,7 @@ export class ZenClient {
   protected readonly sub: Redis;
   protected readonly pub: Redis;
   protected readonly commandTable = new Map<string, CommandEntry>();
+  protected readonly rpc: RpcPeer;
   private readonly handlers = new Map<InboundType, Array<(event: InboundEvent) => unknown>>();
   private readonly running = new Set<Promise<void>>();
   private readonly badInput: RateLimitedLog;
@@ -161,7 +164,11 @@ export class ZenClient {
     this.redisLog = new RedisConnectionLog(this.logger, settings.redisUrl);
     this.redisLog.watch(this.pub);
     this.sub.on('error', () => undefined);
-    this.sub.on('message', (_channel: string, message: string) => this.deliver(message));
+    this.rpc = new RpcPeer(this.sub, this.pub, this.names, this.logger);
+    this.sub.on('message', (channel: string, message: string) => {
+      if (channel === this.names.in) void this.deliver(message);
+      else this.rpc.onMessage(channel, message);
+    });
   }
 
   /**
@@ -170,8 +177,33 @@ export class ZenClient {
    */
   async start(): Promise<void> {
     await connectWaiting([this.sub, this.pub], this.redisLog);
+    await this.startEvents();
+  }
+
+  /** Starts receiving `in` events: a plain client subscribes to `in` (a service may read a consumer group instead). */
+  protected async startEvents(): Promise<void> {
     await this.sub.subscribe(this.names.in);
     this.logger.debug({ channel: this.names.in }, 'subscribed');
+  }
+
+  /**
+   * Calls `method` on whoever handles it (the bot answers `status`, `names`,
+   * `whois`) and resolves with the result. Rejects with an RpcError: the
+   * handler's `code` and `message`, `no_handler`, or `timeout` after
+   * `options.timeout` ms (default 5000).
+   */
+  request(method: string, params: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<unknown> {
+    return this.rpc.request(method, params, options);
+  }
+
+  /**
+   * Answers requests for `method`: the handler's return value (or promise)
+   * is the result; a thrown RpcError reaches the caller with its code, any
+   * other error as `handler_failed`. `ctx.deadline` and `ctx.signal` say
+   * when the caller stops waiting. Resolves once subscribed.
+   */
+  handle(method: string, handler: RpcHandler): Promise<() => Promise<void>> {
+    return this.rpc.handle(method, handler);
   }
 
   /**
@@ -252,6 +284,7 @@ export class ZenClient {
 
   protected async shutdown(): Promise<void> {
     this.accepting = false;
+    this.rpc.close();
     await this.waitForHandlers();
     this.closed = true;
     await Promise.all([quit(this.sub), quit(this.pub)]);
@@ -284,7 +317,8 @@ export class ZenClient {
     }
   }
 
-  private deliver(payload: string): void {
+  /** Handles one `in` payload; resolves once every handler it started is done. */
+  protected async deliver(payload: string): Promise<void> {
     if (!this.accepting) return;
     const decoded = decodeInbound(payload);
     if (decoded.kind === 'unknown_type') {
@@ -296,17 +330,22 @@ export class ZenClient {
       return;
     }
     const event = decoded.event;
+    const tasks: Array<Promise<void>> = [];
     for (const handler of [...(this.handlers.get(event.type) ?? [])]) {
-      this.run(`on('${event.type}')`, () => handler(event), event);
+      tasks.push(this.run(`on('${event.type}')`, () => handler(event), event));
     }
-    if (event.type === 'directed_privmsg') this.dispatchCommand(event);
+    if (event.type === 'directed_privmsg') {
+      const task = this.dispatchCommand(event);
+      if (task) tasks.push(task);
+    }
+    await Promise.all(tasks);
   }
 
-  private dispatchCommand(event: InboundOf<'directed_privmsg'>): void {
+  private dispatchCommand(event: InboundOf<'directed_privmsg'>): Promise<void> | undefined {
     const parsed = parseCommand(event.data.message, { prefix: this.commandPrefix });
-    if (!parsed) return;
+    if (!parsed) return undefined;
     const entry = this.commandTable.get(parsed.name);
-    if (!entry || !entry.live) return;
+    if (!entry || !entry.live) return undefined;
     const ctx: CommandContext = {
       event,
       ...parsed,
@@ -317,14 +356,14 @@ export class ZenClient {
       reply: (text) => this.reply(event, text),
       replyPrivately: (text) => this.say(event.data.sender, text),
     };
-    this.run(`command '${parsed.name}'`, () => entry.handler(ctx), event, () => {
+    return this.run(`command '${parsed.name}'`, () => entry.handler(ctx), event, () => {
       if (this.commandErrorReply === false) return;
       const typed = `${this.commandPrefix}${parsed.name}`;
       void this.reply(event, this.commandErrorReply.split('{command}').join(typed)).catch(() => undefined);
     });
   }
 
-  private run(label: string, handler: () => unknown, event: InboundEvent, onFailure?: () => void): void {
+  private run(label: string, handler: () => unknown, event: InboundEvent, onFailure?: () => void): Promise<void> {
     const task = (async () => {
       await handler();
     })().catch((err: unknown) => {
@@ -338,6 +377,7 @@ export class ZenClient {
     });
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
+    return task;
   }
 
   private async waitForHandlers(): Promise<void> {

@@ -20,3 +20,4 @@ export { SendError } from './send';
 export type { Recipients, SendErrorCode } from './send';
 export { decodeInbound } from './inbound';
 export type { Decoded } from './inbound';
+export { RpcPeer } from './rpc';

@@ -4,13 +4,21 @@
  * `close()` and the entry goes at once; kill it and the entry expires after
  * its TTL. A command only starts answering once the registry lists it, so
  * the help service never calls a command unknown while its owner answers it.
+ *
+ * Replicas (several processes with the same name) share the events by
+ * default: they read the `in` stream through a consumer group named after
+ * the service, so each event is handled by one live replica, and a service
+ * that was down catches up on what it missed (see groupReader.ts).
+ * `consumerGroup: false` makes every replica see every event on pub/sub.
  */
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ConfigError } from '@zenrelay/runtime';
-import { Env, integer, read, Setting } from '@zenrelay/runtime';
+import { ConfigError, Env, integer, read, Setting, bool } from '@zenrelay/runtime';
 import { isServiceName, REGISTRY_VERSION, ServiceRecord } from '@zenrelay/protocol';
 import { CommandEntry, ConnectOptions, ZenClient } from './client';
+import { GroupReader } from './groupReader';
 import { ServiceRegistry } from './registry';
+import { Redis } from 'ioredis';
 
 export interface ServiceOptions extends ConnectOptions {
   /** Service name, shown by `!services`: letters, digits, `_`, `.`, `-`. */
@@ -28,6 +36,16 @@ export interface ServiceOptions extends ConnectOptions {
    * after its own cleanup, or sets false and calls `close()` itself.
    */
   stopOnSignals?: boolean;
+  /**
+   * Share events with the other replicas of this service through a consumer
+   * group on the `in` stream (default, ZEN_SERVICE_CONSUMER_GROUP). `false`:
+   * this replica sees every event on pub/sub, like a plain client.
+   */
+  consumerGroup?: boolean;
+  /** Events older than this are not handled when catching up; default ZEN_CATCHUP_MAX_AGE_SECONDS or 120. */
+  catchupMaxAgeSeconds?: number;
+  /** How long a dead replica's unfinished events wait before another replica takes them; default ZEN_CLAIM_IDLE_MS or 15000. */
+  claimIdleMs?: number;
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -45,7 +63,40 @@ export const serviceSettings = {
     description: 'How long a registry entry outlives its last refresh (a killed service disappears after this)',
     parse: integer(100, 86_400_000),
   } satisfies Setting<number>,
+  consumerGroup: {
+    variable: 'ZEN_SERVICE_CONSUMER_GROUP',
+    default: 'true',
+    description: 'Replicas of a service share the events through a consumer group on the `in` stream; `false` = every replica sees every event (pub/sub)',
+    parse: bool,
+  } satisfies Setting<boolean>,
+  catchupMaxAgeSeconds: {
+    variable: 'ZEN_CATCHUP_MAX_AGE_SECONDS',
+    default: '120',
+    description: 'A service that was down handles the events it missed if they are at most this old; older ones are skipped',
+    parse: integer(1, 31_536_000),
+  } satisfies Setting<number>,
+  claimIdleMs: {
+    variable: 'ZEN_CLAIM_IDLE_MS',
+    default: '15000',
+    description: 'How long events a replica read but did not finish (it died) wait before another replica takes them over',
+    parse: integer(50, 86_400_000),
+  } satisfies Setting<number>,
 };
+
+interface GroupSettings {
+  enabled: boolean;
+  maxAgeMs: number;
+  claimIdleMs: number;
+}
+
+function groupSettings(options: ServiceOptions): GroupSettings {
+  const env: Env = options.env ?? process.env;
+  return {
+    enabled: options.consumerGroup ?? read(env, serviceSettings.consumerGroup),
+    maxAgeMs: 1000 * (options.catchupMaxAgeSeconds ?? read(env, serviceSettings.catchupMaxAgeSeconds)),
+    claimIdleMs: options.claimIdleMs ?? read(env, serviceSettings.claimIdleMs),
+  };
+}
 
 function timing(options: ServiceOptions): { heartbeatMs: number; ttlMs: number } {
   const env: Env = options.env ?? process.env;
@@ -64,6 +115,11 @@ export class ZenService extends ZenClient {
   readonly heartbeatMs: number;
   readonly ttlMs: number;
   readonly registry: ServiceRegistry;
+  /** This replica's id: the consumer name in the group and the last part of its replica key. */
+  readonly instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly group: Readonly<GroupSettings>;
+  private reader: GroupReader | undefined;
+  private readerConn: Redis | undefined;
   private readonly startedAt = new Date().toISOString();
   private heartbeat: NodeJS.Timeout | undefined;
   private announcing: Promise<void> = Promise.resolve();
@@ -78,7 +134,9 @@ export class ZenService extends ZenClient {
       throw new Error(`service name ${JSON.stringify(options.name)} is not valid: use 1-64 letters, digits, '_', '.' or '-'`);
     }
     const { heartbeatMs, ttlMs } = timing(options);
+    const group = groupSettings(options);
     super(options);
+    this.group = group;
     this.description = options.description ?? '';
     this.heartbeatMs = heartbeatMs;
     this.ttlMs = ttlMs;
@@ -98,6 +156,14 @@ export class ZenService extends ZenClient {
     // Redis restarted (keys gone): announce again as soon as it is back.
     this.pub.on('ready', () => void this.announce());
     if (this.stopOnSignals) for (const signal of STOP_SIGNALS) process.on(signal, this.onSignal);
+    // Read the group once the caller has added its commands (right after `await createService()`),
+    // so events missed while down are not read before anything can answer them.
+    const reader = this.reader;
+    if (reader) {
+      setTimeout(() => {
+        if (this.started) reader.start().catch((err: Error) => this.logger.error({ err: err.message }, 'could not read the in stream'));
+      }, 0);
+    }
   }
 
   /** SIGINT/SIGTERM: close now; exit too when this is the only listener (a second signal exits at once). */
@@ -153,6 +219,26 @@ export class ZenService extends ZenClient {
     };
   }
 
+  /** Replicas sharing work read the `in` stream through the group; otherwise pub/sub like any client. */
+  protected override async startEvents(): Promise<void> {
+    if (!this.group.enabled) return super.startEvents();
+    this.readerConn = new Redis(this.redisUrl, { lazyConnect: true, connectionName: `${this.name}-reader` });
+    this.readerConn.on('error', (err: Error) => this.logger.warn({ role: 'stream reader', err: err.message }, 'Redis error'));
+    await this.readerConn.connect();
+    this.reader = new GroupReader(
+      this.readerConn,
+      this.pub,
+      { stream: this.names.inStream, group: this.name, consumer: this.instance, maxAgeMs: this.group.maxAgeMs, claimIdleMs: this.group.claimIdleMs },
+      async (payload) => {
+        await this.announcing; // commands added since the last registry write are live first
+        return this.deliver(payload);
+      },
+      this.logger,
+    );
+    await this.reader.prepare();
+    this.logger.debug({ stream: this.names.inStream, group: this.name, consumer: this.instance }, 'reading the in stream');
+  }
+
   protected override commandAdded(entry: CommandEntry): void {
     entry.live = false;
     if (this.started) void this.announce();
@@ -162,10 +248,13 @@ export class ZenService extends ZenClient {
     this.started = false;
     if (!this.signalled) for (const signal of STOP_SIGNALS) process.off(signal, this.onSignal);
     if (this.heartbeat) clearInterval(this.heartbeat);
+    // Finish (and acknowledge) the events in hand while the commands still answer.
+    await this.reader?.stop();
+    this.readerConn?.disconnect();
     for (const entry of this.commandTable.values()) entry.live = false;
     await this.announcing;
     try {
-      await this.registry.remove(this.name);
+      await this.registry.removeReplica(this.name, this.instance);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, `could not remove the registry entry; it expires in ${this.ttlMs} ms`);
     }
@@ -182,7 +271,7 @@ export class ZenService extends ZenClient {
     if (!this.started) return;
     const included = [...this.commandTable.values()];
     try {
-      await this.registry.announce(this.record(), this.ttlMs);
+      await this.registry.announceReplica(this.record(), this.instance, this.ttlMs);
       this.lastAnnounceError = undefined;
       if (this.started) for (const entry of included) entry.live = true;
       const commands = included.map((e) => e.info.name).join(', ');

@@ -29,6 +29,11 @@ describe('help texts', () => {
     expect(serviceListLine([])).toBe('No services are running.');
   });
 
+  it('say how many replicas of a service are live when there are several', () => {
+    const replicas = new Map([['help', 3], ['hello', 1]]);
+    expect(serviceListLine(services, replicas)).toBe('Services: help ×3 (Lists things), hello, py (a Python client)');
+  });
+
   it("answer ZenIRCBot's commands and services like register_commands", () => {
     expect(zenircbotCommandLines(services, '!')).toEqual(['help: help - List commands', 'py: ping - !ping', 'hello: woot - Agree', 'py: Woot - !Woot']);
     expect(zenircbotServiceLines(services)).toEqual(['help', 'hello', 'py']);

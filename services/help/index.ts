@@ -2,7 +2,7 @@
  * `help`: tells people what the bot can do, from the live service registry.
  *
  * - `!help` lists every command; `!help <command>` shows its usage and help.
- * - `!services` lists the running services.
+ * - `!services` lists the running services, with how many replicas of each are live.
  * - ZenIRCBot's directed `commands` and `services` (`zen: commands`, or in a
  *   private message) are answered as its `register_commands` did: privately,
  *   one line per command (`<service>: <name> - <description>`) or per service.
@@ -53,7 +53,7 @@ export const startHelp: ServiceStarter = async ({ redisUrl, namespace, env, logg
     'services',
     async (ctx) => {
       const services = await bot.services();
-      if (saidWithPrefix(ctx.event)) return ctx.reply(serviceListLine(services));
+      if (saidWithPrefix(ctx.event)) return ctx.reply(serviceListLine(services, await bot.registry.replicaCounts()));
       return privately(ctx, zenircbotServiceLines(services));
     },
     { help: 'List the running services' },
