@@ -1,5 +1,6 @@
 import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '../clients/protocol';
 import { commandLines } from './commandLines';
+import { DeliveryTracker } from './delivery/deliveryTracker';
 import { createNoticeConsumer, NoticeConsumer } from './durable';
 import type { BotConfig } from './config';
 import { InboundEvents } from './irc/inboundEvents';
@@ -37,6 +38,8 @@ export interface BridgeStatus {
 const INPUT_PREVIEW_CHARS = 200;
 /** Longest wait for the notices reader to stop at shutdown (it can hang while Redis is down). */
 const NOTICES_STOP_MS = 3000;
+/** Longest wait at shutdown for the server to confirm the last lines written. */
+const DELIVERY_PROOF_MS = 5000;
 
 export class Bridge {
   readonly metrics = new BotMetrics();
@@ -45,6 +48,7 @@ export class Bridge {
   private readonly queue: SendQueue;
   private readonly inbound: InboundEvents;
   private readonly notices: NoticeConsumer;
+  private readonly delivery: DeliveryTracker;
   private readonly badInputLog: RateLimitedLog;
   private readonly names;
   private stopping: Promise<void> | undefined;
@@ -59,6 +63,14 @@ export class Bridge {
     this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax }, log, this.metrics);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
+    this.delivery = new DeliveryTracker({
+      writeLine: (line) => this.irc.writeLine(line),
+      enqueue: (line) => this.queue.enqueue([line]),
+      queueDepth: () => this.queue.depth,
+      labels: () => this.irc.hasCap('labeled-response'),
+      echo: () => this.irc.hasCap('echo-message'),
+      ownNick: () => this.irc.nick,
+    });
     this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);
     this.inbound = new InboundEvents({
       botNick: () => this.irc.nick,
@@ -109,7 +121,11 @@ export class Bridge {
       const drained = await this.queue.drain(this.config.shutdownTimeoutMs);
       if (!drained) this.log.warn({ unsent: this.queue.depth }, 'send queue not drained before the shutdown timeout');
     }
+    if (this.delivery.unsettled > 0 && !(await this.delivery.settled(DELIVERY_PROOF_MS))) {
+      this.log.warn({ unconfirmed: this.delivery.unsettled }, 'the IRC server did not confirm the last lines before shutdown; their notices stay queued and are sent again at the next start');
+    }
     this.queue.close();
+    this.delivery.close();
     await this.notices.close();
     await this.irc.stop('zenrelay shutting down');
     await this.bus.stop();
@@ -118,22 +134,32 @@ export class Bridge {
 
   private wire(): void {
     const { irc, queue, metrics } = this;
-    irc.on('client', (client) => this.inbound.attach(client));
+    irc.on('client', (client) => {
+      client.requestCap(['echo-message', 'labeled-response']);
+      client.on('raw', (event) => {
+        if (event.from_server) this.delivery.onServerLine(event.line);
+      });
+      this.inbound.attach(client);
+    });
     irc.on('registered', ({ nick }) => {
       metrics.ircRegistered.set(1);
       this.bus.setNick(nick);
     });
     irc.on('nick', ({ new: nick }) => this.bus.setNick(nick));
     irc.on('ready', ({ nick, channels }) => {
-      queue.setWriter((line) => irc.writeLine(line));
+      queue.setWriter(this.delivery.write);
       this.publishIn(envelope('connected', { server: this.config.ircHost, channels, nick }));
     });
     irc.on('disconnected', () => {
       metrics.ircRegistered.set(0);
       queue.setWriter(null);
+      this.delivery.connectionLost();
     });
     irc.on('reconnecting', () => metrics.ircReconnects.inc());
-    irc.on('ownLine', () => queue.charge(1));
+    irc.on('ownLine', (line) => {
+      queue.charge(1);
+      this.delivery.noteOwnLine(line);
+    });
     queue.on('written', ({ line, waitedMs }) => {
       metrics.linesOut.inc({ command: line.slice(0, line.indexOf(' ')) });
       metrics.sendDelay.observe(waitedMs / 1000);
