@@ -140,10 +140,10 @@ export class DeliveryTracker {
     }
   }
 
-  /** Every line from the server, raw (without CRLF). */
+  /** Every line from the server, raw (irc-framework's `raw` event keeps the CRLF; it is ignored). */
   onServerLine(raw: string): void {
     if (this.entries.size === 0 && this.barrier === undefined) return;
-    const line = parseIrcLine(raw);
+    const line = parseIrcLine(raw.replace(/[\r\n]+$/, ''));
     if (line) this.onLine(line);
   }
 
