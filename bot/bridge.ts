@@ -65,7 +65,7 @@ export class Bridge {
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
     this.delivery = new DeliveryTracker({
       writeLine: (line) => this.irc.writeLine(line),
-      enqueue: (line) => this.queue.enqueue([line]),
+      charge: (lines) => this.queue.charge(lines),
       queueDepth: () => this.queue.depth,
       labels: () => this.irc.hasCap('labeled-response'),
       echo: () => this.irc.hasCap('echo-message'),

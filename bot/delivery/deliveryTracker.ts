@@ -1,7 +1,6 @@
 import { outgoingCommand, parseIrcLine, type IrcLine } from './ircLine';
 import type { LineOutcome, OutcomeListener } from './lineOutcome';
-import { refusalOf, type Refusal } from './refusals';
-import type { OutboundLine } from '../outbound/sendQueue';
+import { canAnswer, refusalOf, type Refusal } from './refusals';
 
 /**
  * Learns what became of each line the bot writes: the server's proof that it
@@ -16,19 +15,21 @@ import type { OutboundLine } from '../outbound/sendQueue';
  *   after the lines: servers answer a client's commands in order, so its
  *   PONG proves every line before it was processed. Error replies arrive
  *   before that PONG and are matched to the oldest unsettled line to the
- *   target they name (or, for FAIL, of the command).
+ *   target they name that they can answer (a 474 answers a JOIN, a 404 a
+ *   PRIVMSG; a FAIL names its command).
  *
  * With labels or echoes a PING is only a backstop, sent for lines left
  * without a reply for a while. Lines still unsettled when the connection
- * drops are reported `lost`. One PING is in flight at a time; it goes through
- * the send queue, so it is rate limited like any line.
+ * drops are reported `lost`. One PING is in flight at a time; it is written
+ * at once (not queued behind the lines it is to prove) and charged to the
+ * send queue's rate limit, so the lines after it wait for it.
  */
 
 export interface DeliveryTrackerOptions {
   /** Writes one line on the current connection (false when there is none). */
   writeLine(line: string): boolean;
-  /** Queues a line in the send queue (for the PING barrier); false when it is full. */
-  enqueue(line: OutboundLine): boolean;
+  /** Counts a line written outside the send queue (the PING) against its rate limit. */
+  charge(lines: number): void;
   /** Lines waiting in the send queue. */
   queueDepth(): number;
   /** Whether `labeled-response` is enabled on the current connection. */
@@ -41,8 +42,6 @@ export interface DeliveryTrackerOptions {
   now?: () => number;
 }
 
-/** Send-queue key of the PING barrier (its own key: it takes its turn like a target). */
-export const BARRIER_KEY = '*delivery';
 /** Without labels or echoes: a PING once this many lines wait for proof… */
 export const BARRIER_LINES = 16;
 /** …or once the oldest has waited this long (ms), or at once when the send queue is empty. */
@@ -70,7 +69,6 @@ interface Entry {
 
 interface Barrier {
   token: string;
-  state: 'queued' | 'inflight';
   /** Entries with seq up to this are proven once the PONG comes. */
   covers: number;
 }
@@ -111,13 +109,6 @@ export class DeliveryTracker {
    */
   write = (line: string, listener?: OutcomeListener): boolean => {
     const { command, target } = outgoingCommand(line);
-    const barrier = this.barrier;
-    if (barrier && barrier.state === 'queued' && command === 'PING' && target === barrier.token) {
-      if (!this.options.writeLine(line)) return false;
-      barrier.state = 'inflight';
-      barrier.covers = this.seq;
-      return true;
-    }
     const message = command === 'PRIVMSG' || command === 'NOTICE';
     const label = message && this.options.labels() ? `zr${this.seq + 1}` : undefined;
     if (!this.options.writeLine(label === undefined ? line : `@label=${label} ${line}`)) return false;
@@ -231,7 +222,7 @@ export class DeliveryTracker {
     const { command, tags } = line;
     if (command === 'PONG') {
       const token = line.params[line.params.length - 1];
-      if (this.barrier?.state === 'inflight' && token === this.barrier.token) this.proven(this.barrier.covers);
+      if (this.barrier !== undefined && token === this.barrier.token) this.proven(this.barrier.covers);
       return;
     }
     const label = tags.label;
@@ -261,10 +252,9 @@ export class DeliveryTracker {
     }
     const refusal = refusalOf(line);
     if (refusal) {
-      const entry = this.oldestUnlabelled((e) =>
-        refusal.numeric === 'FAIL'
-          ? e.command === refusal.command && (refusal.target === undefined || e.target === refusal.target.toLowerCase())
-          : refusal.target !== undefined && e.target === refusal.target.toLowerCase(),
+      const target = refusal.target?.toLowerCase();
+      const entry = this.oldestUnlabelled(
+        (e) => canAnswer(refusal, e.command) && (refusal.numeric === 'FAIL' ? target === undefined || e.target === target : target !== undefined && e.target === target),
       );
       if (entry) this.settle(entry, { kind: 'refused', refusal });
       return;
@@ -315,20 +305,14 @@ export class DeliveryTracker {
   }
 
   private sendBarrier(): void {
-    const generation = this.generation;
-    const token = `zenrelay-${generation}-${++this.barrierCount}`;
-    const barrier: Barrier = { token, state: 'queued', covers: 0 };
-    this.barrier = barrier;
-    const queued = this.options.enqueue({
-      key: BARRIER_KEY,
-      line: `PING :${token}`,
-      // A PING queued for a connection that dropped is not sent on the next one.
-      skipIf: () => generation !== this.generation || this.barrier !== barrier,
-    });
-    if (!queued) {
-      this.barrier = undefined;
-      this.armTimer(BARRIER_MAX_DELAY_MS); // the send queue is full; try again later
+    const token = `zenrelay-${this.generation}-${this.barrierCount + 1}`;
+    if (!this.options.writeLine(`PING :${token}`)) {
+      this.armTimer(BARRIER_MAX_DELAY_MS); // no connection right now; a drop will report the lines lost
+      return;
     }
+    this.barrierCount++;
+    this.options.charge(1);
+    this.barrier = { token, covers: this.seq };
   }
 
   private armTimer(ms: number): void {

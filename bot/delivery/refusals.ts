@@ -38,6 +38,31 @@ export const REFUSAL_NUMERICS: ReadonlyMap<string, string> = new Map([
   ['489', 'secure_only_channel'],
 ]);
 
+const MESSAGES: ReadonlySet<string> = new Set(['PRIVMSG', 'NOTICE', 'TAGMSG']);
+const JOINS: ReadonlySet<string> = new Set(['JOIN']);
+
+/**
+ * The commands a numeric can answer, where that is narrower than "any": a
+ * 474 answers a JOIN, never a PRIVMSG, so it is not blamed on a notice.
+ */
+const ANSWERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['401', MESSAGES],
+  ['404', MESSAGES],
+  ['406', MESSAGES],
+  ['471', JOINS],
+  ['473', JOINS],
+  ['474', JOINS],
+  ['475', JOINS],
+  ['476', JOINS],
+  ['489', JOINS],
+]);
+
+/** Whether `refusal` can be the answer to a line of `command`. */
+export function canAnswer(refusal: Refusal, command: string): boolean {
+  if (refusal.command !== undefined) return refusal.command === command;
+  return ANSWERS.get(refusal.numeric)?.has(command) ?? true;
+}
+
 /** The refusal a server line carries, or undefined when it is not one. */
 export function refusalOf(line: IrcLine): Refusal | undefined {
   const code = REFUSAL_NUMERICS.get(line.command);
