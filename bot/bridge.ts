@@ -48,7 +48,8 @@ export class Bridge {
   private readonly queue: SendQueue;
   private readonly inbound: InboundEvents;
   private readonly notices: NoticeConsumer;
-  private readonly delivery: DeliveryTracker;
+  /** What became of each line written: confirmed by the server, refused, or lost (bot/delivery). */
+  readonly delivery: DeliveryTracker;
   private readonly badInputLog: RateLimitedLog;
   private readonly names;
   private stopping: Promise<void> | undefined;
