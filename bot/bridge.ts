@@ -7,7 +7,7 @@ import { InboundEvents } from './irc/inboundEvents';
 import { IrcConnection, IrcConnectionOptions } from './irc/ircConnection';
 import { Logger, RateLimitedLog } from './log';
 import { BotMetrics } from './metrics';
-import { SendQueue } from './outbound/sendQueue';
+import { RAW_KEY, SendQueue } from './outbound/sendQueue';
 import { RedisBus } from './redis/redisBus';
 import { VERSION } from './version';
 
@@ -77,6 +77,7 @@ export class Bridge {
       botNick: () => this.irc.nick,
       commandPrefix: config.commandPrefix,
       directed: config.directed,
+      answerBots: config.answerBots,
       version: `zenrelay ${VERSION}`,
       publish: (event) => this.publishIn(event),
       ctcpReply: (nick, text) => this.queue.enqueue([{ key: nick.toLowerCase(), line: `NOTICE ${nick} :${text}` }]),
@@ -149,6 +150,9 @@ export class Bridge {
     irc.on('nick', ({ new: nick }) => this.bus.setNick(nick));
     irc.on('ready', ({ nick, channels }) => {
       queue.setWriter(this.delivery.write);
+      // Bot etiquette: where the network has a bot mode (ISUPPORT BOT=B), the bot wears it.
+      const botMode = irc.isupport('BOT');
+      if (typeof botMode === 'string' && /^[A-Za-z]$/.test(botMode)) queue.enqueue([{ key: RAW_KEY, line: `MODE ${nick} +${botMode}` }]);
       this.publishIn(envelope('connected', { server: this.config.ircHost, channels, nick }));
     });
     irc.on('disconnected', () => {

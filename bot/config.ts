@@ -62,6 +62,7 @@ export const botSettings = {
     listOf((c) => (IRC_COMMAND.test(c) ? undefined : `${JSON.stringify(c)} is not an IRC command name`))(raw, variable).map((c) => c.toUpperCase()),
   ),
   directed: setting('ZEN_DIRECTED', 'true', 'Publish `directed_privmsg`; set false if you still run ZenIRCBot\'s semantics service', bool),
+  answerBots: setting('ZEN_ANSWER_BOTS', 'false', 'Publish `directed_privmsg` for messages from other bots (IRCv3 `bot` tag) too; `false` keeps bots from commanding each other', bool),
   commandPrefix: setting('ZEN_COMMAND_PREFIX', '!', 'What starts a command (`!woot`)', (raw, variable) => {
     if (raw.length > 4 || /\s/.test(raw)) throw new ConfigError(variable, 'must be 1-4 characters without spaces');
     return raw;

@@ -17,9 +17,20 @@ export interface InboundOptions {
   /** Answer a CTCP request (VERSION, PING) with a NOTICE, through the send queue. */
   ctcpReply(nick: string, text: string): void;
   version: string;
+  /** Publish `directed_privmsg` for messages from other bots (IRCv3 `bot` tag) too (ZEN_ANSWER_BOTS). */
+  answerBots?: boolean;
 }
 
-type Meta = { account?: string; host?: string; ident?: string; time?: string };
+type Meta = { account?: string; host?: string; ident?: string; time?: string; msgid?: string; bot?: boolean };
+
+/** Tags that mark a message from a bot: IRCv3 `bot`, its draft name, and InspIRCd 3's own. */
+const BOT_TAGS = ['bot', 'draft/bot', 'inspircd.org/bot'];
+
+/** Whether the sender carries a bot tag. */
+function taggedBot(event: SourceEvent): boolean {
+  const tags = event.tags;
+  return tags !== undefined && BOT_TAGS.some((tag) => Object.hasOwn(tags, tag));
+}
 
 function meta(event: SourceEvent): Meta {
   const out: Meta = {};
@@ -27,6 +38,9 @@ function meta(event: SourceEvent): Meta {
   if (event.hostname) out.host = event.hostname;
   if (event.ident) out.ident = event.ident;
   if (typeof event.time === 'number' && Number.isFinite(event.time)) out.time = new Date(event.time).toISOString();
+  const msgid = event.tags && Object.hasOwn(event.tags, 'msgid') ? event.tags.msgid : undefined;
+  if (typeof msgid === 'string' && msgid !== '') out.msgid = msgid;
+  if (taggedBot(event)) out.bot = true;
   return out;
 }
 
@@ -98,6 +112,8 @@ export class InboundEvents {
     const data = { sender: event.nick, channel: inChannel ? event.target : event.nick, message: event.message, ...meta(event) };
     this.emit(type, data);
     if (type !== 'privmsg' || !this.options.directed) return;
+    // Another bot's message is never taken as a command (bots answering bots loop), unless allowed.
+    if (data.bot && !this.options.answerBots) return;
     const stripped = directedMessage(event.message, {
       botNick: this.options.botNick(),
       commandPrefix: this.options.commandPrefix,

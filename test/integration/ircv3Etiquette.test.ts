@@ -1,0 +1,71 @@
+/**
+ * Bot etiquette and message ids on a real InspIRCd 3 (with m_botmode): the
+ * bot sets the network's bot mode (ISUPPORT BOT=B) on connect; a message
+ * carrying another bot's bot tag is published as `privmsg` (marked `bot`)
+ * but never as a command (`directed_privmsg`); every `in` message carries
+ * the server's `msgid`.
+ */
+import { connectUser, IrcUser, waitUntil } from '../harness';
+import { Stack, startStack } from '../support/stack';
+
+jest.setTimeout(60000);
+
+let stack: Stack;
+let alice: IrcUser;
+let robo: IrcUser;
+const users: IrcUser[] = [];
+
+async function user(nick: string): Promise<IrcUser> {
+  const u = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick, caps: ['message-tags'] });
+  users.push(u);
+  await u.join('#test');
+  return u;
+}
+
+beforeAll(async () => {
+  stack = await startStack({ irc: 'inspircd', inspircd: { extraModules: ['botmode'], floodThreshold: 1000, commandRate: 100_000 }, env: { IRC_SEND_RATE: '20', IRC_SEND_BURST: '10' } });
+  alice = await user('alice');
+  robo = await user('robo');
+  robo.send('MODE robo +B');
+  await robo.waitFor((l) => l.command === 'MODE' && l.params[0] === 'robo' && (l.params[1] ?? '').includes('B'));
+});
+
+afterAll(async () => {
+  for (const u of users) u.destroy();
+  await stack?.stop();
+});
+
+it('sets the bot mode the network advertises (BOT=B)', async () => {
+  await waitUntil(
+    async () => {
+      const since = alice.mark();
+      alice.send('WHOIS zenbot');
+      const end = await alice.waitFor((l) => l.command === '318');
+      return alice.lines.slice(since, end.index).some((l) => l.command === '335');
+    },
+    10000,
+    'WHOIS zenbot to say it is a bot (335)',
+    300,
+  );
+});
+
+it("publishes another bot's message as privmsg marked bot, never as a command", async () => {
+  robo.say('#test', 'zenbot: help');
+  robo.say('#test', '!services');
+  alice.say('#test', '!ping');
+  await stack.probe.waitForEvent('directed_privmsg', (d) => d.sender === 'alice' && d.message === 'ping');
+  const fromRobo = stack.probe.of('privmsg').filter((e) => e.data.sender === 'robo');
+  expect(fromRobo.map((e) => e.data.message)).toEqual(['zenbot: help', '!services']);
+  expect(fromRobo.every((e) => e.data.bot === true)).toBe(true);
+  expect(stack.probe.of('directed_privmsg').filter((e) => e.data.sender === 'robo')).toEqual([]);
+  expect(stack.probe.of('privmsg').find((e) => e.data.sender === 'alice')?.data.bot).toBeUndefined();
+});
+
+it('carries the msgid the server gave each message', async () => {
+  robo.mark();
+  alice.say('#test', 'with an id');
+  const seen = await robo.waitFor((l) => l.command === 'PRIVMSG' && l.params[1] === 'with an id');
+  expect(seen.tags.msgid).toBeTruthy();
+  const event = await stack.probe.waitForEvent('privmsg', (d) => d.message === 'with an id');
+  expect(event.data.msgid).toBe(seen.tags.msgid);
+});
