@@ -1,5 +1,6 @@
 import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '../clients/protocol';
-import { commandLines } from './commandLines';
+import { commandLines, REPLY_TAG } from './commandLines';
+import { clientTagAllowed } from './delivery/clientTags';
 import { DeliveryTracker } from './delivery/deliveryTracker';
 import { createNoticeConsumer, NoticeConsumer } from './durable';
 import type { BotConfig } from './config';
@@ -70,6 +71,7 @@ export class Bridge {
       queueDepth: () => this.queue.depth,
       labels: () => this.irc.hasCap('labeled-response'),
       echo: () => this.irc.hasCap('echo-message'),
+      tags: () => this.irc.hasCap('message-tags'),
       ownNick: () => this.irc.nick,
     });
     this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);
@@ -181,7 +183,8 @@ export class Bridge {
     if (this.stopping) return;
     const parsed = parseOutbound(payload, { maxBytes: this.config.maxPayloadBytes });
     if (!parsed.ok) return this.reject(parsed.rejection, payload, channel);
-    const result = commandLines(parsed.command, { identity: this.irc.identity, rawAllow: this.config.rawAllow });
+    const replyTag = this.irc.hasCap('message-tags') && clientTagAllowed(this.irc.isupport('CLIENTTAGDENY'), REPLY_TAG);
+    const result = commandLines(parsed.command, { identity: this.irc.identity, rawAllow: this.config.rawAllow, replyTag });
     if (!result.ok) return this.reject(result.rejection, payload, channel);
     if (!this.queue.enqueue(result.lines)) {
       const rejection: Rejection = { code: 'queue_full', reason: `the send queue holds ${this.queue.depth} lines (ZEN_QUEUE_MAX_LINES); try again later` };

@@ -36,6 +36,8 @@ export interface DeliveryTrackerOptions {
   labels(): boolean;
   /** Whether `echo-message` is enabled on the current connection. */
   echo(): boolean;
+  /** Whether `message-tags` is enabled (client tags on a line are dropped otherwise). Default: yes. */
+  tags?(): boolean;
   /** The bot's current nick (to recognise its echoes). */
   ownNick(): string;
   /** Clock in ms; default performance.now(). */
@@ -71,6 +73,19 @@ interface Barrier {
   token: string;
   /** Entries with seq up to this are proven once the PONG comes. */
   covers: number;
+}
+
+/** `line` with a leading tag section removed (for a connection that cannot carry tags). */
+export function withoutTags(line: string): string {
+  if (!line.startsWith('@')) return line;
+  const space = line.indexOf(' ');
+  return space < 0 ? '' : line.slice(space + 1).replace(/^ +/, '');
+}
+
+/** `line` with `label=<label>` added to its tag section (one is made if it has none). */
+export function withLabel(line: string, label: string | undefined): string {
+  if (label === undefined) return line;
+  return line.startsWith('@') ? `@label=${label};${line.slice(1)}` : `@label=${label} ${line}`;
 }
 
 export class DeliveryTracker {
@@ -111,7 +126,7 @@ export class DeliveryTracker {
     const { command, target } = outgoingCommand(line);
     const message = command === 'PRIVMSG' || command === 'NOTICE';
     const label = message && this.options.labels() ? `zr${this.seq + 1}` : undefined;
-    if (!this.options.writeLine(label === undefined ? line : `@label=${label} ${line}`)) return false;
+    if (!this.options.writeLine(withLabel(this.options.tags?.() === false ? withoutTags(line) : line, label))) return false;
     const seq = ++this.seq;
     const parsed = message ? parseIrcLine(line) : undefined;
     const text = parsed?.params[1];

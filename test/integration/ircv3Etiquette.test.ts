@@ -3,8 +3,12 @@
  * bot sets the network's bot mode (ISUPPORT BOT=B) on connect; a message
  * carrying another bot's bot tag is published as `privmsg` (marked `bot`)
  * but never as a command (`directed_privmsg`); every `in` message carries
- * the server's `msgid`.
+ * the server's `msgid`, and a service's reply (SDK `c.reply`) is threaded to
+ * it with the `+draft/reply` client tag, which a client that requested
+ * message-tags sees.
  */
+import { createLogger } from '../../bot/log';
+import { connect, type ZenClient } from '../../clients/sdk';
 import { connectUser, IrcUser, waitUntil } from '../harness';
 import { Stack, startStack } from '../support/stack';
 
@@ -30,7 +34,10 @@ beforeAll(async () => {
   await robo.waitFor((l) => l.command === 'MODE' && l.params[0] === 'robo' && (l.params[1] ?? '').includes('B'));
 });
 
+let service: ZenClient | undefined;
+
 afterAll(async () => {
+  await service?.close();
   for (const u of users) u.destroy();
   await stack?.stop();
 });
@@ -68,4 +75,21 @@ it('carries the msgid the server gave each message', async () => {
   expect(seen.tags.msgid).toBeTruthy();
   const event = await stack.probe.waitForEvent('privmsg', (d) => d.message === 'with an id');
   expect(event.data.msgid).toBe(seen.tags.msgid);
+});
+
+it("threads a service's reply to the command's msgid (+draft/reply)", async () => {
+  service = await connect({ redisUrl: stack.redis.url, env: {}, name: 'threads', logger: createLogger('silent', 'threads') });
+  service.command('echo', (c) => c.reply(`you said ${c.args}`));
+  await waitUntil(async () => (await stack.probe.subscribers(stack.names.in)) >= 2, 10000, 'the service to subscribe');
+  robo.mark();
+  alice.mark();
+  alice.say('#test', '!echo threaded');
+  const asked = await robo.waitFor((l) => l.command === 'PRIVMSG' && l.params[1] === '!echo threaded');
+  const answer = await alice.waitFor((l) => l.command === 'PRIVMSG' && l.nick === 'zenbot' && l.params[1] === 'you said threaded', 10000);
+  expect(asked.tags.msgid).toBeTruthy();
+  expect(answer.tags['+draft/reply']).toBe(asked.tags.msgid);
+  // A plain say is not threaded.
+  await stack.probe.say('#test', 'not a reply');
+  const plain = await alice.waitFor((l) => l.command === 'PRIVMSG' && l.params[1] === 'not a reply');
+  expect(plain.tags['+draft/reply']).toBeUndefined();
 });
