@@ -4,7 +4,9 @@ import { clientTagAllowed } from './delivery/clientTags';
 import { DeliveryTracker } from './delivery/deliveryTracker';
 import { createNoticeConsumer, NoticeConsumer } from './durable';
 import type { BotConfig } from './config';
+import { parseIrcLine } from './delivery/ircLine';
 import { InboundEvents } from './irc/inboundEvents';
+import { standardReply, standardReplyError } from './irc/standardReplies';
 import { IrcConnection, IrcConnectionOptions } from './irc/ircConnection';
 import { Logger, RateLimitedLog } from './log';
 import { BotMetrics } from './metrics';
@@ -37,6 +39,8 @@ export interface BridgeStatus {
 }
 
 const INPUT_PREVIEW_CHARS = 200;
+/** A server line that may be an IRCv3 standard reply (checked cheaply before parsing). */
+const STANDARD_REPLY = /^(?:@\S+ +)?(?::\S+ +)?(?:FAIL|WARN|NOTE) /;
 /** Longest wait for the notices reader to stop at shutdown (it can hang while Redis is down). */
 const NOTICES_STOP_MS = 3000;
 /** Longest wait at shutdown for the server to confirm the last lines written. */
@@ -139,9 +143,11 @@ export class Bridge {
   private wire(): void {
     const { irc, queue, metrics } = this;
     irc.on('client', (client) => {
-      client.requestCap(['echo-message', 'labeled-response']);
+      client.requestCap(['echo-message', 'labeled-response', 'setname']);
       client.on('raw', (event) => {
-        if (event.from_server) this.delivery.onServerLine(event.line);
+        if (!event.from_server) return;
+        this.delivery.onServerLine(event.line);
+        if (STANDARD_REPLY.test(event.line)) this.onStandardReply(event.line);
       });
       this.inbound.attach(client);
     });
@@ -172,6 +178,19 @@ export class Bridge {
       metrics.sendDelay.observe(waitedMs / 1000);
       metrics.queueDepth.set(queue.depth);
     });
+  }
+
+  /** IRCv3 FAIL / WARN / NOTE: logged (rate-limited) and published on the errors channel, source `irc`. */
+  private onStandardReply(raw: string): void {
+    const line = parseIrcLine(raw.replace(/[\r\n]+$/, ''));
+    const reply = line && standardReply(line);
+    if (!reply) return;
+    const { code, reason } = standardReplyError(reply);
+    const fields = { code, reason, command: reply.command };
+    if (reply.kind === 'NOTE') this.log.info(fields, 'IRC server note');
+    else this.badInputLog.warn(fields, reply.kind === 'FAIL' ? 'the IRC server refused a command (FAIL)' : 'IRC server warning (WARN)');
+    const input = raw.replace(/[\r\n]+$/, '').slice(0, INPUT_PREVIEW_CHARS);
+    this.bus.publishError(envelope('error', { code, reason, source: 'irc', input }));
   }
 
   private publishIn(event: InboundEvent): void {

@@ -5,7 +5,7 @@
  * but never as a command (`directed_privmsg`); every `in` message carries
  * the server's `msgid`, and a service's reply (SDK `c.reply`) is threaded to
  * it with the `+draft/reply` client tag, which a client that requested
- * message-tags sees.
+ * message-tags sees. A standard reply (FAIL) is published as an error event.
  */
 import { createLogger } from '../../bot/log';
 import { connect, type ZenClient } from '../../clients/sdk';
@@ -27,7 +27,11 @@ async function user(nick: string): Promise<IrcUser> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ irc: 'inspircd', inspircd: { extraModules: ['botmode'], floodThreshold: 1000, commandRate: 100_000 }, env: { IRC_SEND_RATE: '20', IRC_SEND_BURST: '10' } });
+  stack = await startStack({
+    irc: 'inspircd',
+    inspircd: { extraModules: ['botmode', 'setname'], floodThreshold: 1000, commandRate: 100_000, extraConfig: '<setname operonly="no">' },
+    env: { IRC_SEND_RATE: '20', IRC_SEND_BURST: '10', ZEN_RAW_ALLOW: 'JOIN,PART,SETNAME' },
+  });
   alice = await user('alice');
   robo = await user('robo');
   robo.send('MODE robo +B');
@@ -92,4 +96,12 @@ it("threads a service's reply to the command's msgid (+draft/reply)", async () =
   await stack.probe.say('#test', 'not a reply');
   const plain = await alice.waitFor((l) => l.command === 'PRIVMSG' && l.params[1] === 'not a reply');
   expect(plain.tags['+draft/reply']).toBeUndefined();
+});
+
+it('publishes an IRCv3 FAIL standard reply as an error event', async () => {
+  await stack.probe.publish({ version: 1, type: 'raw', command: `SETNAME :${'x'.repeat(400)}` });
+  const error = await stack.probe.waitForError((d) => d.source === 'irc');
+  expect(error.data).toMatchObject({ code: 'irc_fail', source: 'irc' });
+  expect(error.data.reason).toMatch(/^SETNAME INVALID_REALNAME: /);
+  expect(error.data.input).toMatch(/^(@\S+ )?:\S+ FAIL SETNAME INVALID_REALNAME/);
 });
