@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { BARRIER_LINES, DeliveryTracker, REPLY_GRACE_MS, UNWATCHED_MAX } from './deliveryTracker';
 import type { LineOutcome } from './lineOutcome';
 
@@ -217,5 +218,65 @@ describe('echo-message without labels', () => {
     t.tracker.onServerLine(':ZenBot!~z@host PRIVMSG #A :same');
     expect(t.kinds('first')).toEqual(['confirmed']);
     expect(t.kinds('second')).toEqual([]);
+  });
+});
+
+describe('properties', () => {
+  type Op =
+    | { op: 'write'; target: number; watched: boolean }
+    | { op: 'error'; target: number }
+    | { op: 'pong' }
+    | { op: 'lost' };
+  const ops = fc.array(
+    fc.oneof(
+      fc.record({ op: fc.constant('write' as const), target: fc.integer({ min: 0, max: 3 }), watched: fc.boolean() }),
+      fc.record({ op: fc.constant('error' as const), target: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ op: fc.constant('pong' as const) }),
+      fc.record({ op: fc.constant('lost' as const) }),
+    ),
+    { maxLength: 60 },
+  );
+
+  it('every watched line gets exactly one outcome, and is confirmed only after a PING written after it came back', () => {
+    fc.assert(
+      fc.property(ops, (sequence: Op[]) => {
+        const t = setup();
+        t.setDepth(0); // a PING goes out after every write that needs one
+        const calls: LineOutcome[][] = [];
+        /** For each watched line: the number of PINGs written before it. */
+        const pingsBefore: number[] = [];
+        /** PINGs whose PONG came back, by their order. */
+        let pongs = 0;
+        let lastProven = 0;
+        for (const step of sequence) {
+          if (step.op === 'write') {
+            const n = calls.length;
+            if (step.watched) {
+              calls.push([]);
+              pingsBefore.push(t.pings().length);
+              t.tracker.write(`PRIVMSG #t${step.target} :${n}`, (o) => {
+                calls[n].push(o);
+                if (o.kind === 'confirmed') expect(lastProven).toBeGreaterThan(pingsBefore[n]);
+              });
+            } else t.tracker.write(`PRIVMSG #t${step.target} :chat`);
+          } else if (step.op === 'error') {
+            t.tracker.onServerLine(`:irc.test 404 zenbot #t${step.target} :Cannot send to channel`);
+          } else if (step.op === 'pong') {
+            const ping = t.pings().at(-1);
+            if (ping !== undefined && t.pings().length > pongs) {
+              pongs = t.pings().length;
+              lastProven = pongs;
+              t.tracker.onServerLine(`:irc.test PONG irc.test :${ping.slice('PING :'.length)}`);
+            }
+          } else {
+            t.tracker.connectionLost();
+          }
+        }
+        t.tracker.connectionLost();
+        for (const outcomes of calls) expect(outcomes).toHaveLength(1);
+        expect(t.tracker.unsettled).toBe(0);
+        t.tracker.close();
+      }),
+    );
   });
 });
