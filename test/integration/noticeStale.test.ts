@@ -68,6 +68,6 @@ it('drops notices that went stale in the send queue during an IRC outage, and se
   const fresh = await queueNotice(client, ['#test'], 'stale-test 4');
   await bob.waitFor((l) => l.command === 'PRIVMSG' && l.params[1] === 'stale-test 4', 15000);
   expect(textsOn(bob, '#test').filter((t) => t.startsWith('stale-test'))).toEqual(['stale-test 4']);
-  expect(await client.fate(fresh)).toMatchObject({ state: 'sent' });
+  await waitUntil(async () => (await client.fate(fresh))?.state === 'sent', 10000, 'notice 4 to be confirmed');
   await waitUntil(async () => (await bridge!.metrics.value(bridge!.metrics.notices, { state: 'expired' })) === 2, 5000, 'two notices counted as expired');
 });
