@@ -1,12 +1,16 @@
 import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '@zenrelay/protocol';
-import { commandLines } from './commandLines';
+import { commandLines, REPLY_TAG } from './commandLines';
 import { createNoticeConsumer, NoticeConsumer } from './durable';
 import { adminChannel, type BotConfig } from './config';
+import { clientTagAllowed } from './delivery/clientTags';
+import { DeliveryTracker } from './delivery/deliveryTracker';
+import { parseIrcLine } from './delivery/ircLine';
 import { InboundEvents } from './irc/inboundEvents';
+import { standardReply, standardReplyError } from './irc/standardReplies';
 import { IrcConnection, IrcConnectionOptions } from './irc/ircConnection';
 import { Logger, RateLimitedLog } from '@zenrelay/runtime';
 import { BotMetrics } from './metrics';
-import { SendQueue } from './outbound/sendQueue';
+import { SendQueue, RAW_KEY } from './outbound/sendQueue';
 import { InStreamWriter } from './redis/inStream';
 import { RedisBus } from './redis/redisBus';
 import { DEFAULT_ANNOUNCE_MIN_INTERVAL_MS, ReturnAnnouncer, returnMessage } from './returnAnnouncer';
@@ -45,10 +49,14 @@ export interface BridgeStatus {
 }
 
 const INPUT_PREVIEW_CHARS = 200;
+/** A server line that may be an IRCv3 standard reply (checked cheaply before parsing). */
+const STANDARD_REPLY = /^(?:@\S+ +)?(?::\S+ +)?(?:FAIL|WARN|NOTE) /;
 /** Longest wait for the notices reader to stop at shutdown (it can hang while Redis is down). */
 const NOTICES_STOP_MS = 3000;
 /** Longest wait for the server's answer to a `whois` request's WHOIS. */
 const WHOIS_TIMEOUT_MS = 5000;
+/** Longest wait at shutdown for the server to confirm the last lines written. */
+const DELIVERY_PROOF_MS = 5000;
 
 export class Bridge {
   readonly metrics = new BotMetrics();
@@ -57,6 +65,8 @@ export class Bridge {
   private readonly queue: SendQueue;
   private readonly inbound: InboundEvents;
   private readonly notices: NoticeConsumer;
+  /** What became of each line written: confirmed by the server, refused, or lost (bot/delivery). */
+  readonly delivery: DeliveryTracker;
   private readonly badInputLog: RateLimitedLog;
   private readonly badLineLog: RateLimitedLog;
   /** Set when ZEN_ANNOUNCE_RETURN_AFTER_SECONDS is on. */
@@ -84,6 +94,15 @@ export class Bridge {
     this.members = new ChannelMembers(() => this.client?.network.options.PREFIX ?? [{ symbol: '@', mode: 'o' }, { symbol: '+', mode: 'v' }]);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
+    this.delivery = new DeliveryTracker({
+      writeLine: (line) => this.irc.writeLine(line),
+      charge: (lines) => this.queue.charge(lines),
+      queueDepth: () => this.queue.depth,
+      labels: () => this.irc.hasCap('labeled-response'),
+      echo: () => this.irc.hasCap('echo-message'),
+      tags: () => this.irc.hasCap('message-tags'),
+      ownNick: () => this.irc.nick,
+    });
     this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);
     this.metrics.watchConnections(() => ({ irc: this.irc.isConnected, redis: this.bus.connected }));
     if (config.announceReturnAfterSeconds > 0) {
@@ -94,6 +113,7 @@ export class Bridge {
       botNick: () => this.irc.nick,
       commandPrefix: config.commandPrefix,
       directed: config.directed,
+      answerBots: config.answerBots,
       version: `zenrelay ${VERSION}`,
       publish: (event) => this.publishIn(event),
       invalid: (type, why) => {
@@ -162,7 +182,11 @@ export class Bridge {
       const drained = await this.queue.drain(this.config.shutdownTimeoutMs);
       if (!drained) this.log.warn({ unsent: this.queue.depth }, 'send queue not drained before the shutdown timeout');
     }
+    if (this.delivery.unsettled > 0 && !(await this.delivery.settled(DELIVERY_PROOF_MS))) {
+      this.log.warn({ unconfirmed: this.delivery.unsettled }, 'the IRC server did not confirm the last lines before shutdown; their notices stay queued and are sent again at the next start');
+    }
     this.queue.close();
+    this.delivery.close();
     await this.notices.close();
     await this.irc.stop('zenrelay shutting down');
     await Promise.all([this.bus.stop(), this.inStream.stop()]);
@@ -173,6 +197,12 @@ export class Bridge {
     const { irc, queue, metrics } = this;
     irc.on('client', (client) => {
       this.client = client;
+      client.requestCap(['echo-message', 'labeled-response', 'setname']);
+      client.on('raw', (event) => {
+        if (!event.from_server) return;
+        this.delivery.onServerLine(event.line);
+        if (STANDARD_REPLY.test(event.line)) this.onStandardReply(event.line);
+      });
       this.inbound.attach(client);
       this.whois.attach(client);
       this.trackMembers(client);
@@ -186,11 +216,15 @@ export class Bridge {
     irc.on('disconnected', () => {
       metrics.ircRegistered.set(0);
       queue.setWriter(null);
+      this.delivery.connectionLost();
       this.announcer?.wentDown();
       this.members.clear();
     });
     irc.on('reconnecting', () => metrics.ircReconnects.inc());
-    irc.on('ownLine', () => queue.charge(1));
+    irc.on('ownLine', (line) => {
+      queue.charge(1);
+      this.delivery.noteOwnLine(line);
+    });
     irc.on('badLine', ({ reason, line, bytes, error }) => {
       metrics.ircBadLines.inc({ reason });
       const preview = line === undefined ? undefined : line.slice(0, INPUT_PREVIEW_CHARS);
@@ -214,7 +248,10 @@ export class Bridge {
       if (!this.irc.isReady) return;
       this.announceReturn(returnMessage(back.outageMs, { notices, messages: this.queue.depth }), channels);
     }
-    this.queue.setWriter((line) => this.irc.writeLine(line), () => this.irc.corkWrites());
+    this.queue.setWriter(this.delivery.write, () => this.irc.corkWrites());
+    // Bot etiquette: where the network has a bot mode (ISUPPORT BOT=B), the bot wears it.
+    const botMode = this.irc.isupport('BOT');
+    if (typeof botMode === 'string' && /^[A-Za-z]$/.test(botMode)) this.queue.enqueue([{ key: RAW_KEY, line: `MODE ${nick} +${botMode}` }]);
     this.publishIn(envelope('connected', { server: this.config.ircHost, channels, nick }));
   }
 
@@ -225,6 +262,19 @@ export class Bridge {
     }
     this.metrics.returnAnnouncements.inc();
     this.log.info({ channels, text }, 'told the channels the bot is back');
+  }
+
+  /** IRCv3 FAIL / WARN / NOTE: logged (rate-limited) and published on the errors channel, source `irc`. */
+  private onStandardReply(raw: string): void {
+    const line = parseIrcLine(raw.replace(/[\r\n]+$/, ''));
+    const reply = line && standardReply(line);
+    if (!reply) return;
+    const { code, reason } = standardReplyError(reply);
+    const fields = { code, reason, command: reply.command };
+    if (reply.kind === 'NOTE') this.log.info(fields, 'IRC server note');
+    else this.badInputLog.warn(fields, reply.kind === 'FAIL' ? 'the IRC server refused a command (FAIL)' : 'IRC server warning (WARN)');
+    const input = raw.replace(/[\r\n]+$/, '').slice(0, INPUT_PREVIEW_CHARS);
+    this.bus.publishError(envelope('error', { code, reason, source: 'irc', input }));
   }
 
   /** Gives the event its id, publishes it on `in` first, then appends it to the `in` stream. */
@@ -251,7 +301,8 @@ export class Bridge {
     if (this.stopping) return;
     const parsed = parseOutbound(payload, { maxBytes: this.config.maxPayloadBytes });
     if (!parsed.ok) return this.reject(parsed.rejection, payload, channel);
-    const result = commandLines(parsed.command, { identity: this.irc.identity, rawAllow: this.config.rawAllow });
+    const replyTag = this.irc.hasCap('message-tags') && clientTagAllowed(this.irc.isupport('CLIENTTAGDENY'), REPLY_TAG);
+    const result = commandLines(parsed.command, { identity: this.irc.identity, rawAllow: this.config.rawAllow, replyTag });
     if (!result.ok) return this.reject(result.rejection, payload, channel);
     if (!this.queue.enqueue(result.lines)) {
       const rejection: Rejection = { code: 'queue_full', reason: `the send queue holds ${this.queue.depth} lines (ZEN_QUEUE_MAX_LINES); try again later` };

@@ -3,6 +3,7 @@ import { IRC_LINE_MAX, MIN_SPLIT_BYTES, splitText, textBudget } from './outbound
 import { isRelayedCommand, prefixBytes } from './irc/lineWriter';
 import { RAW_KEY, type OutboundLine } from './outbound/sendQueue';
 import type { Identity } from './irc/ircConnection';
+import { escapeTagValue } from './delivery/ircLine';
 
 /**
  * Turns a valid `out` command into the exact IRC lines to send: text split to
@@ -13,7 +14,12 @@ import type { Identity } from './irc/ircConnection';
 export interface LineContext {
   identity: Identity;
   rawAllow: readonly string[];
+  /** The server lets clients send the `+draft/reply` client tag (message-tags, not denied by CLIENTTAGDENY). */
+  replyTag?: boolean;
 }
+
+/** The IRCv3 client tag that threads a reply to the message it answers. */
+export const REPLY_TAG = '+draft/reply';
 
 export type LinesResult = { ok: true; lines: OutboundLine[] } | { ok: false; rejection: Rejection };
 
@@ -23,6 +29,8 @@ export function commandLines(command: OutboundCommand, context: LineContext): Li
   const ircCommand = command.type === 'notice' ? 'NOTICE' : 'PRIVMSG';
   const action = command.type === 'privmsg_action';
   const lines: OutboundLine[] = [];
+  // Client tags do not count against the 512 bytes of the message itself.
+  const tags = command.replyTo !== undefined && context.replyTag ? `@${REPLY_TAG}=${escapeTagValue(command.replyTo)} ` : '';
   for (const target of command.targets) {
     const budget = textBudget({ nick: identity.nick, user: identity.user, host: identity.host, command: ircCommand, target, action });
     if (budget < MIN_SPLIT_BYTES) {
@@ -31,7 +39,7 @@ export function commandLines(command: OutboundCommand, context: LineContext): Li
     const key = target.toLowerCase();
     for (const chunk of splitText(command.message, budget)) {
       const text = action ? `\x01ACTION ${chunk}\x01` : chunk;
-      lines.push({ key, line: `${ircCommand} ${target} :${text}` });
+      lines.push({ key, line: `${tags}${ircCommand} ${target} :${text}` });
     }
   }
   return { ok: true, lines };

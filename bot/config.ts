@@ -62,6 +62,7 @@ export const botSettings = {
     return raw;
   }),
   directed: setting('ZEN_DIRECTED', 'true', 'Publish `directed_privmsg`; set false if you still run ZenIRCBot\'s semantics service', bool),
+  answerBots: setting('ZEN_ANSWER_BOTS', 'false', 'Publish `directed_privmsg` for messages from other bots (IRCv3 `bot` tag) too; `false` keeps bots from commanding each other', bool),
   commandPrefix: commandPrefixSetting,
   maxPayloadBytes: maxPayloadBytesSetting,
   queueMaxLines: setting('ZEN_QUEUE_MAX_LINES', '10000', 'Outbound lines held (e.g. while IRC is down) before new messages are rejected', integer(10, 10_000_000)),

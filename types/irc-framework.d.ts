@@ -188,6 +188,8 @@ declare module 'irc-framework' {
     on<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this;
     once<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this;
     raw(line: string): void;
+    /** Asks for more IRCv3 capabilities at the next connect (requested only when the server offers them). */
+    requestCap(cap: string | string[]): void;
     quit(message?: string): void;
     caseLower(text: string): string;
     caseCompare(a: string, b: string): boolean;

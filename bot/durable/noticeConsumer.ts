@@ -1,6 +1,8 @@
 import type { IrcConnection } from '../irc/ircConnection';
 import type { Logger } from '@zenrelay/runtime';
 import type { BotMetrics } from '../metrics';
+import { outgoingCommand } from '../delivery/ircLine';
+import { noticeOutcome, type TargetResult } from '../delivery/noticeOutcome';
 import type { OutboundLine, SendQueue } from '../outbound/sendQueue';
 import { decideNotice, type NoticeDecision, type StreamEntry } from './noticeEntry';
 import { fateRecord, type FateRecord } from './noticeFate';
@@ -10,7 +12,12 @@ import { isNoGroupError, isPermanentRedisError, isReplyError, NoticeStream } fro
  * The durable outbound path: reads the notices stream through the consumer
  * group and hands each notice's lines to the bot's send queue (the same
  * flood control and per-target order as `out`). An entry is acknowledged
- * only once all its lines were written on a registered connection.
+ * only once the IRC server provably processed all its lines (the delivery
+ * tracker's outcome for each line: confirmed or refused, see
+ * bot/delivery/deliveryTracker.ts); a server refusal makes it `rejected`.
+ * When the connection drops first, every notice not yet finished is
+ * dropped from memory (its queued lines are skipped) and read again from
+ * its pending entry in Redis, in stream order, once IRC is back.
  *
  * - Reads only while IRC is ready, and keeps at most `window` entries in
  *   flight (read, not yet acknowledged), so a backlog of any size costs
@@ -52,8 +59,12 @@ interface InFlight {
   id: string | undefined;
   /** The entry's fields as read, kept for the dead-letter stream. */
   fields: string[] | null;
-  /** Lines not yet written. */
+  /** Lines whose outcome is not known yet. */
   remaining: number;
+  /** Given up after a connection loss: its queued lines are skipped, its entry is read again. */
+  cancelled: boolean;
+  /** Its fate is being recorded; a connection loss no longer matters. */
+  finishing: boolean;
 }
 
 export class NoticeConsumer {
@@ -68,6 +79,8 @@ export class NoticeConsumer {
   private gaugeTimer: NodeJS.Timeout | undefined;
   private readerConnectedOnce = false;
   private loggedQueueFull = false;
+  /** Bumped by every rescan request; reads and hand-overs begun before one are dropped (the rescan reads them again, in order). */
+  private generation = 0;
 
   constructor(
     private readonly stream: NoticeStream,
@@ -91,6 +104,7 @@ export class NoticeConsumer {
     });
     await this.stream.connect();
     this.irc.on('ready', () => this.wake());
+    this.irc.on('disconnected', () => this.abandonUnfinished());
     this.gaugeTimer = setInterval(() => this.refreshPending(), this.options.gaugeIntervalMs ?? 5000);
     this.gaugeTimer.unref();
     this.refreshPending();
@@ -122,7 +136,29 @@ export class NoticeConsumer {
     await this.stream.close();
   }
 
+  /**
+   * The IRC connection dropped: no notice not yet finished can be proven
+   * delivered any more. Each is forgotten (its lines still queued are
+   * skipped) and read again from Redis, where it is still pending, so they
+   * go out again whole and in stream order.
+   */
+  private abandonUnfinished(): void {
+    let abandoned = 0;
+    for (const [entryId, flight] of [...this.inflight]) {
+      if (flight.finishing || flight.cancelled) continue;
+      flight.cancelled = true;
+      this.inflight.delete(entryId);
+      abandoned++;
+    }
+    this.metrics.noticesInFlight.set(this.inflight.size);
+    if (abandoned > 0) {
+      this.log.info({ notices: abandoned }, 'IRC connection lost before the server confirmed these notices; they will be sent again once it is back');
+      this.requestRescan();
+    }
+  }
+
   private requestRescan(): void {
+    this.generation++;
     this.rescan = true;
     this.cursor = '0';
     this.wake();
@@ -135,8 +171,9 @@ export class NoticeConsumer {
         await this.until(() => this.stopping || (this.irc.isReady && this.inflight.size < this.options.window));
         if (this.stopping) break;
         const room = Math.min(READ_BATCH, this.options.window - this.inflight.size);
+        const generation = this.generation;
         const entries = await this.nextEntries(room);
-        if (entries.length > 0) await this.handle(entries);
+        if (entries.length > 0 && generation === this.generation) await this.handle(entries, generation);
         failures = 0;
       } catch (err) {
         if (this.stopping) break;
@@ -159,7 +196,9 @@ export class NoticeConsumer {
       const claimed = await this.stream.claimAbandoned(this.options.claimIdleMs ?? 60_000);
       if (claimed > 0) this.log.info({ claimed }, 'took over notices left pending by another consumer');
     }
+    const generation = this.generation;
     const entries = await this.stream.readPending(this.cursor, room);
+    if (generation !== this.generation) return []; // a new rescan from 0 was asked for meanwhile
     if (entries.length === 0) {
       this.rescan = false;
       return [];
@@ -170,7 +209,7 @@ export class NoticeConsumer {
     return fresh;
   }
 
-  private async handle(entries: StreamEntry[]): Promise<void> {
+  private async handle(entries: StreamEntry[], generation: number): Promise<void> {
     const nowMs = await this.stream.serverTimeMs();
     const context = {
       nowMs,
@@ -180,65 +219,82 @@ export class NoticeConsumer {
       rawAllow: this.options.rawAllow,
     };
     for (const entry of entries) {
-      if (this.stopping) return;
+      if (this.stopping || generation !== this.generation) return;
       if (this.inflight.has(entry.entryId)) continue;
       let decision: NoticeDecision;
       try {
         decision = decideNotice(entry, context);
       } catch (err) {
         // A bug, not bad input: never let one entry stop the ones after it.
-        this.track(entry.entryId, { id: undefined, fields: entry.fields, remaining: 0 });
+        this.track(entry.entryId, { id: undefined, fields: entry.fields, remaining: 0, cancelled: false, finishing: false });
         this.deadLetter(entry.entryId, entry.fields, `the bot could not read this entry: ${(err as Error).message}`);
         continue;
       }
-      await this.take(decision, entry.fields);
+      await this.take(decision, entry.fields, generation);
     }
   }
 
-  private async take(decision: NoticeDecision, fields: string[] | null): Promise<void> {
+  private async take(decision: NoticeDecision, fields: string[] | null, generation: number): Promise<void> {
     const { entryId } = decision;
     if (decision.kind === 'gone') {
-      this.track(entryId, { id: undefined, fields, remaining: 0 });
+      this.track(entryId, { id: undefined, fields, remaining: 0, cancelled: false, finishing: false });
       this.finish(entryId, undefined, undefined);
       return;
     }
     if (decision.kind !== 'send') {
-      this.track(entryId, { id: decision.id, fields, remaining: 0 });
+      this.track(entryId, { id: decision.id, fields, remaining: 0, cancelled: false, finishing: false });
       const level = decision.kind === 'expired' ? 'info' : 'warn';
       this.log[level]({ id: decision.id, code: decision.code, reason: decision.reason }, `notice ${decision.kind}`);
       this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: decision.kind, code: decision.code, reason: decision.reason }, Date.now()));
       return;
     }
-    const flight: InFlight = { id: decision.id, fields, remaining: decision.lines.length };
+    const flight: InFlight = { id: decision.id, fields, remaining: decision.lines.length, cancelled: false, finishing: false };
     this.track(entryId, flight);
     // A notice that is still waiting in the send queue when it passes its maximum
     // age (a long IRC outage) is dropped unsent, unless a line of it already went out.
     const { maxAgeMs } = this.options;
     const deadline = maxAgeMs > 0 ? performance.now() + maxAgeMs - decision.ageMs : undefined;
     let written = 0;
+    const results = new Map<string, TargetResult>();
+    for (const line of decision.lines) {
+      if (!results.has(line.key)) results.set(line.key, { target: outgoingCommand(line.line).target ?? line.key, refusal: undefined });
+    }
     const settle = () => {
+      if (flight.cancelled) return;
       flight.remaining--;
       if (flight.remaining > 0) return;
       if (written > 0) {
-        this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'sent' }, Date.now()));
+        const outcome = noticeOutcome([...results.values()]);
+        if (outcome.state === 'rejected') this.log.warn({ id: decision.id, code: outcome.code, reason: outcome.reason }, 'notice rejected by the IRC server');
+        this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, ...outcome }, Date.now()), flight);
         return;
       }
       const reason = `waited in the send queue past the maximum age of ${Math.round(maxAgeMs / 1000)} s (ZEN_NOTICE_MAX_AGE_SECONDS), e.g. during an IRC outage`;
       this.log.info({ id: decision.id, code: 'expired', reason }, 'notice expired');
-      this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'expired', code: 'expired', reason }, Date.now()));
+      this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'expired', code: 'expired', reason }, Date.now()), flight);
     };
     const lines: OutboundLine[] = decision.lines.map((line) => ({
       ...line,
       onWritten: () => {
         written++;
+      },
+      outcome: (outcome) => {
+        if (flight.cancelled) return;
+        if (outcome.kind === 'lost') {
+          this.abandonUnfinished();
+          return;
+        }
+        const result = results.get(line.key);
+        if (outcome.kind === 'refused' && result && !result.refusal) result.refusal = outcome.refusal;
         settle();
       },
-      skipIf: deadline === undefined ? undefined : () => written === 0 && performance.now() > deadline,
+      skipIf: () => flight.cancelled || (deadline !== undefined && written === 0 && performance.now() > deadline),
       onSkipped: settle,
     }));
     while (!this.queue.enqueue(lines)) {
-      if (this.stopping) {
-        this.untrack(entryId); // still pending in Redis: read again on the next start
+      if (this.stopping || generation !== this.generation) {
+        flight.cancelled = true;
+        if (this.inflight.get(entryId) === flight) this.untrack(entryId); // still pending in Redis: read again (rescan or next start)
         return;
       }
       if (!this.loggedQueueFull) this.log.warn({ queued: this.queue.depth }, 'send queue full; durable notices wait for room');
@@ -254,7 +310,8 @@ export class NoticeConsumer {
    * is closed. When Redis refuses the fate for good (or FATE_REPLY_ERRORS_MAX
    * times in a row), the entry goes to the dead-letter stream instead.
    */
-  private finish(entryId: string, id: string | undefined, record: FateRecord | undefined): void {
+  private finish(entryId: string, id: string | undefined, record: FateRecord | undefined, flight?: InFlight): void {
+    if (flight) flight.finishing = true;
     let replyErrors = 0;
     this.settle(entryId, id, 'recording a notice fate', async () => {
       try {

@@ -18,6 +18,8 @@ export interface InboundOptions {
   /** Answer a CTCP request (VERSION, PING) with a NOTICE, through the send queue. */
   ctcpReply(nick: string, text: string): void;
   version: string;
+  /** Publish `directed_privmsg` for messages from other bots (IRCv3 `bot` tag) too (ZEN_ANSWER_BOTS). */
+  answerBots?: boolean;
   /** An event a malformed server line would have produced (required field missing): dropped, not published. */
   invalid?(type: InboundType, why: string): void;
 }
@@ -63,7 +65,16 @@ export function invalidEventReason(event: InboundEvent): string | undefined {
   return result.success ? undefined : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 }
 
-type Meta = { account?: string; host?: string; ident?: string; time?: string };
+type Meta = { account?: string; host?: string; ident?: string; time?: string; msgid?: string; bot?: boolean };
+
+/** Tags that mark a message from a bot: IRCv3 `bot`, its draft name, and InspIRCd 3's own. */
+const BOT_TAGS = ['bot', 'draft/bot', 'inspircd.org/bot'];
+
+/** Whether the sender carries a bot tag. */
+function taggedBot(event: SourceEvent): boolean {
+  const tags = event.tags;
+  return tags !== undefined && BOT_TAGS.some((tag) => Object.hasOwn(tags, tag));
+}
 
 /**
  * `trustAccount`: irc-framework reads `account` from an `account=` tag on any
@@ -77,6 +88,9 @@ function meta(event: SourceEvent, trustAccount: boolean): Meta {
   if (typeof event.ident === 'string' && event.ident !== '') out.ident = event.ident;
   // Date's range is ±8.64e15 ms; beyond it toISOString throws.
   if (typeof event.time === 'number' && Math.abs(event.time) <= 8.64e15) out.time = new Date(event.time).toISOString();
+  const msgid = event.tags && Object.hasOwn(event.tags, 'msgid') ? event.tags.msgid : undefined;
+  if (typeof msgid === 'string' && msgid !== '') out.msgid = msgid;
+  if (taggedBot(event)) out.bot = true;
   return out;
 }
 
@@ -180,6 +194,8 @@ export class InboundEvents {
     const data = { sender: event.nick, channel: inChannel ? event.target : event.nick, message, ...meta(event, trustAccount) };
     this.emit(type, data);
     if (type !== 'privmsg' || !this.options.directed) return;
+    // Another bot's message is never taken as a command (bots answering bots loop), unless allowed.
+    if (data.bot && !this.options.answerBots) return;
     const stripped = directedMessage(event.message, {
       botNick: this.options.botNick(),
       commandPrefix: this.options.commandPrefix,

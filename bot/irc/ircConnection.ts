@@ -184,6 +184,11 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     return this.client?.network.cap.isEnabled(cap) ?? false;
   }
 
+  /** An ISUPPORT (005) token of the current connection's server, e.g. `BOT` → `B`; undefined when not advertised. */
+  isupport(token: string): unknown {
+    return this.client?.network.supports(token);
+  }
+
   start(): void {
     if (this.state !== 'idle') return;
     this.connect();

@@ -13,6 +13,7 @@
  * and a writer is set.
  */
 import { EventEmitter } from 'node:events';
+import type { OutcomeListener } from '../delivery/lineOutcome';
 import { FairQueue, type KeyedItem } from './fairQueue';
 import { chargeTokens, createBucket, takeToken, type BucketOptions, type TokenBucket } from '@zenrelay/runtime';
 
@@ -36,6 +37,11 @@ export interface OutboundLine {
    */
   skipIf?: () => boolean;
   onSkipped?: () => void;
+  /**
+   * Handed to the writer with the line, for whoever learns what became of it
+   * (the delivery tracker: confirmed by the server, refused, or lost).
+   */
+  outcome?: OutcomeListener;
 }
 
 /**
@@ -43,7 +49,7 @@ export interface OutboundLine {
  * be handed over at all (socket gone). Not net.Socket#write's return value:
  * that is false when the socket's buffer is full, yet the data was accepted.
  */
-export type LineWriter = (line: string) => boolean;
+export type LineWriter = (line: string, outcome?: OutcomeListener) => boolean;
 
 /**
  * Holds the writer's output back until the returned release function runs,
@@ -86,6 +92,7 @@ interface QueuedLine {
   onWritten: (() => void) | undefined;
   skipIf: (() => boolean) | undefined;
   onSkipped: (() => void) | undefined;
+  outcome: OutcomeListener | undefined;
   enqueuedAt: number;
 }
 
@@ -145,8 +152,8 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     if (lines.length === 0) return true;
     if (this.queue.size + lines.length > this.maxLines) return false;
     const enqueuedAt = this.now();
-    for (const { key, line, onWritten, skipIf, onSkipped } of lines) {
-      this.queue.push(key, { line, onWritten, skipIf, onSkipped, enqueuedAt });
+    for (const { key, line, onWritten, skipIf, onSkipped, outcome } of lines) {
+      this.queue.push(key, { line, onWritten, skipIf, onSkipped, outcome, enqueuedAt });
     }
     this.schedule();
     return true;
@@ -264,7 +271,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         }
         let ok: boolean;
         try {
-          ok = writer(next.item.line);
+          ok = writer(next.item.line, next.item.outcome);
         } catch {
           ok = false; // a throwing writer is treated like one reporting a dead socket
         }

@@ -5,9 +5,11 @@ import {
   isFinalNoticeState,
   NOTICE_ENTRY_FIELD,
   parseNoticeFate,
+  parseTargetOutcomes,
   receiptEvent,
   type BusNames,
   type NoticeFate,
+  type TargetOutcome,
 } from '@zenrelay/protocol';
 import type { NoticeCheck } from './noticeRequest';
 
@@ -36,8 +38,12 @@ export interface QueuedNotice {
   entry: string;
 }
 
-/** The fate as returned to callers: the hash with empty fields left out, plus the id. */
-export type NoticeFateView = NoticeFate & { id: string };
+/**
+ * The fate as returned to callers: the hash with empty fields left out, plus
+ * the id; `targets` (a JSON string in the hash) is parsed into the outcome at
+ * each target.
+ */
+export type NoticeFateView = { [K in keyof NoticeFate as K extends 'targets' ? never : K]: NoticeFate[K] } & { id: string; targets?: TargetOutcome[] };
 
 /** Longest wait for a closing connection's socket to close before it is destroyed. */
 export const CLOSE_WAIT_MS = 200;
@@ -111,6 +117,7 @@ export class NoticeClient {
     if (fate === undefined) return undefined;
     const view: Record<string, unknown> = { id };
     for (const [k, v] of Object.entries(fate)) if (v !== '') view[k] = v;
+    if (fate.targets !== undefined) view.targets = parseTargetOutcomes(fate.targets);
     return view as NoticeFateView;
   }
 

@@ -13,6 +13,8 @@ export const eventMetaFields = {
   host: z.string().optional().describe("Sender's hostname, from the IRC prefix"),
   ident: z.string().optional().describe("Sender's ident (user name), from the IRC prefix"),
   time: z.string().optional().describe('When the server saw the event (IRCv3 server-time), ISO 8601'),
+  msgid: z.string().optional().describe('The server\'s id of the message (IRCv3 message-ids), for deduplication and replies'),
+  bot: z.boolean().optional().describe('true when the sender marked itself a bot (IRCv3 `bot` tag, e.g. user mode +B)'),
 };
 
 /** Builds the schema of one envelope type: `{"version":1,"type":<type>,"data":<data>}`. */

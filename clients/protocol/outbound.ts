@@ -16,6 +16,12 @@ const sayData = z.looseObject({
   to: recipients,
   message: z.string().describe('Text; newlines split it into several lines, long lines are split at word boundaries'),
   id: z.string().max(128).optional().describe('Optional id chosen by the sender, echoed in error events'),
+  reply_to: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe("The msgid of the message this answers (an `in` event's msgid): where the server allows client tags, the bot tags its lines +draft/reply so clients thread them"),
 });
 
 export const privmsgCommand = envelopeSchema('privmsg', sayData).describe('Say `message` to `to`.');
@@ -54,7 +60,7 @@ export type SayEnvelope = z.infer<typeof privmsgCommand>;
 
 /** A valid `out` command, normalized: one list of targets, the raw line in one place. */
 export type OutboundCommand =
-  | { kind: 'say'; type: SayType; targets: string[]; message: string; id?: string }
+  | { kind: 'say'; type: SayType; targets: string[]; message: string; id?: string; replyTo?: string }
   | { kind: 'raw'; line: string };
 
 /** Every code a rejected `out` payload (or notice) can get. */
@@ -156,7 +162,7 @@ export function parseOutbound(payload: Buffer | string, limits: ParseLimits = { 
 function parseSay(type: SayType, record: Record<string, unknown>, id: string | undefined): ParseResult {
   const parsed = outboundCommandSchemas[type].safeParse(record);
   if (!parsed.success) return reject('invalid_field', describeIssues(parsed.error), id);
-  const { to, message } = parsed.data.data;
+  const { to, message, reply_to: replyTo } = parsed.data.data;
   const targets = [...new Set(typeof to === 'string' ? [to] : to)];
   for (const target of targets) {
     const problem = targetProblem(target);
@@ -165,6 +171,7 @@ function parseSay(type: SayType, record: Record<string, unknown>, id: string | u
   if (!/[^\r\n\x00]/.test(message)) return reject('empty_message', 'message has no text to send', id);
   const command: OutboundCommand = { kind: 'say', type, targets, message };
   if (id !== undefined) command.id = id;
+  if (replyTo !== undefined) command.replyTo = replyTo;
   return { ok: true, command };
 }
 

@@ -261,9 +261,12 @@ export class ZenClient {
     return this.send('notice', to, text);
   }
 
-  /** Answers where `event` was said: its channel, or the sender in a private message. */
+  /**
+   * Answers where `event` was said: its channel, or the sender in a private
+   * message, threaded to it (`reply_to` its msgid) where the server has ids.
+   */
   reply(event: ReplyableEvent, text: string): Promise<number> {
-    return this.say(event.data.channel, text);
+    return this.send('privmsg', event.data.channel, text, event.data.msgid);
   }
 
   /** The bot's current nick (`zenircbot:nick`), or undefined when no bot is running. */
@@ -301,14 +304,14 @@ export class ZenClient {
     await this.pub.publish(this.names.errors, JSON.stringify(event));
   }
 
-  private async send(type: SayType, to: Recipients, text: string): Promise<number> {
-    const sent = this.publishOut(type, to, text);
+  private async send(type: SayType, to: Recipients, text: string, replyTo?: string): Promise<number> {
+    const sent = this.publishOut(type, to, text, replyTo);
     sent.catch((err: Error) => this.logger.warn({ type, to, err: err.message }, 'send failed'));
     return sent;
   }
 
-  private async publishOut(type: SayType, to: Recipients, text: string): Promise<number> {
-    const payload = sayPayload(type, to, text);
+  private async publishOut(type: SayType, to: Recipients, text: string, replyTo?: string): Promise<number> {
+    const payload = sayPayload(type, to, text, undefined, replyTo);
     if (this.closed) throw new SendError('closed', `${this.name} is closed; connect again to send`);
     try {
       return await this.pub.publish(this.names.out, payload);

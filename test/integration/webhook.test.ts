@@ -59,6 +59,11 @@ function http(port: number, method: string, path: string, options: { headers?: R
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) => http(webhook.port, 'POST', path, { headers: { ...auth, ...headers }, body });
 const streamLength = () => stack.probe.pub.xlen(stack.names.notices);
+/** The stream length once earlier notices were acknowledged (the bot acknowledges on the server's proof, a moment after the user sees them). */
+async function settledStreamLength(): Promise<number> {
+  await waitUntil(async () => (await streamLength()) === 0, 10000, 'earlier notices to be acknowledged');
+  return 0;
+}
 const fromBot = (text: string) => (l: { command: string; nick?: string; params: string[] }) => l.command === 'PRIVMSG' && l.nick === 'zenbot' && l.params[1] === text;
 
 /** Starts a webhook and waits until it is connected to Redis. */
@@ -100,7 +105,7 @@ describe('auth', () => {
     ['a token one character short', { Authorization: `Bearer ${TOKEN.slice(0, -1)}` }, /wrong token/],
     ['Basic auth', { Authorization: 'Basic dXNlcjpwYXNz' }, /missing bearer token/],
   ])('refuses %s with 401 and queues nothing', async (_name, headers, error) => {
-    const before = await streamLength();
+    const before = await settledStreamLength();
     const reply = await http(webhook.port, 'POST', '/notify/%23test', { headers, body: 'should never arrive' });
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toMatch(/^Bearer/);
@@ -157,7 +162,7 @@ describe('notices through the webhook', () => {
     await alice.waitFor(fromBot('  a3f1b2c Split long lines at word boundaries (alice)'));
     await alice.waitFor(fromBot('  https://github.com/octo-org/zenrelay/compare/6113728f27ae...0d1a26e67d8f'));
 
-    const before = await streamLength();
+    const before = await settledStreamLength();
     const ping = await post('/notify/%23test', JSON.stringify({ zen: 'Design for failure.', hook_id: 1 }), { 'Content-Type': 'application/json', 'X-GitHub-Event': 'ping' });
     expect(ping).toMatchObject({ status: 200, json: { ignored: expect.stringMatching(/ping/) } });
     expect(await streamLength()).toBe(before);
@@ -172,7 +177,7 @@ describe('notices through the webhook', () => {
     expect(signed.status).toBe(202);
     await alice.waitFor(fromBot('[octo-org/zenrelay] alice pushed tag v1.4.0'));
 
-    const before = await streamLength();
+    const before = await settledStreamLength();
     const tampered = Buffer.from(body.toString().replace('v1.4.0', 'v6.6.6'));
     const forged = await http(webhook.port, 'POST', '/notify/%23test', { headers: { ...github, 'X-Hub-Signature-256': signature }, body: tampered });
     expect(forged.status).toBe(401);
@@ -200,7 +205,7 @@ describe('bad requests', () => {
     ['type __proto__ (inherited from Object)', '/notify/%23test?type=__proto__', 'hi', {}, /type must be privmsg, notice or action, got "__proto__"/],
     ['type toString (inherited from Object)', '/notify/%23test?type=toString', 'hi', {}, /type must be privmsg, notice or action, got "toString"/],
   ])('answers %s with 400 and a reason, queueing nothing', async (_name, path, body, headers, error) => {
-    const before = await streamLength();
+    const before = await settledStreamLength();
     const reply = await post(path, body, headers);
     expect(reply.status).toBe(400);
     expect(String(reply.json.error)).toMatch(error);

@@ -90,6 +90,11 @@ function report(
       return NOTIFY_EXIT.ok;
     case 'rejected':
       say(`the bot rejected notice ${id}: ${fate.reason ?? 'no reason given'}${fate.code ? ` (${fate.code})` : ''}`);
+      // The reason names the refused targets; with several, say what became of each.
+      for (const t of (fate.targets?.length ?? 0) > 1 ? (fate.targets ?? []) : []) {
+        if (t.state === 'rejected') say(`  ${t.target}: rejected by the IRC server: ${t.reason ?? 'no reason given'}${t.numeric ? ` (${t.numeric})` : ''}`);
+        else say(`  ${t.target}: sent`);
+      }
       return NOTIFY_EXIT.rejected;
     case 'expired':
       say(`notice ${id} expired without being sent: ${fate.reason ?? 'too old'}`);
