@@ -1,6 +1,7 @@
 import type { OutboundCommand, Rejection } from '../clients/protocol';
 import { MIN_SPLIT_BYTES, splitText, textBudget } from './outbound/splitter';
 import { RAW_KEY, type OutboundLine } from './outbound/sendQueue';
+import { withoutCtcp } from './outbound/ctcpGuard';
 import type { Identity } from './irc/ircConnection';
 
 /**
@@ -23,6 +24,9 @@ export function commandLines(command: OutboundCommand, context: LineContext): Li
   const { identity } = context;
   const ircCommand = command.type === 'notice' ? 'NOTICE' : 'PRIVMSG';
   const action = command.type === 'privmsg_action';
+  // \x01 would frame a CTCP request: text on `out` never carries one (an action's frame is the bot's own).
+  const message = withoutCtcp(command.message);
+  if (!/[^\r\n\x00]/.test(message)) return reject('empty_message', 'message has no text to send once CTCP delimiters (\\x01) are removed', command.id);
   const lines: OutboundLine[] = [];
   for (const target of command.targets) {
     const budget = textBudget({ nick: identity.nick, user: identity.user, host: identity.host, command: ircCommand, target, action });
@@ -30,7 +34,7 @@ export function commandLines(command: OutboundCommand, context: LineContext): Li
       return reject('bad_target', `target ${JSON.stringify(target)} is too long to send anything to`, command.id);
     }
     const key = target.toLowerCase();
-    for (const chunk of splitText(command.message, budget)) {
+    for (const chunk of splitText(message, budget)) {
       const text = action ? `\x01ACTION ${chunk}\x01` : chunk;
       lines.push({ key, line: `${ircCommand} ${target} :${text}` });
     }
