@@ -21,6 +21,8 @@ export interface BusNames {
   receipts: string;
   /** Prefix of the per-notice fate hashes (`<prefix><notice id>`). */
   noticePrefix: string;
+  /** Prefix of the keys the webhook remembers GitHub deliveries by (`<prefix><X-GitHub-Delivery>`), so each is accepted once. */
+  webhookDeliveryPrefix: string;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -43,5 +45,6 @@ export function busNames(namespace = ''): BusNames {
     notices: `${p}zenrelay:notices`,
     receipts: `${p}zenrelay:receipts`,
     noticePrefix: `${p}zenrelay:notice:`,
+    webhookDeliveryPrefix: `${p}zenrelay:webhook:delivery:`,
   };
 }
