@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { config as loadDotenv } from 'dotenv';
 import { VERSION } from '../../bot/version';
+import { registerAclCommand } from './commands/acl';
 import { registerBotCommand } from './commands/bot';
 import { registerNotifyCommand } from './commands/notify';
 import { registerServiceCommand } from './commands/service';
@@ -23,6 +24,7 @@ registerServiceCommand(program);
 registerTailCommand(program);
 registerUpCommand(program);
 registerNotifyCommand(program);
+registerAclCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`zen: ${err.message}\n`);
