@@ -2,6 +2,7 @@ import type { OutboundCommand, Rejection } from '@zenrelay/protocol';
 import { IRC_LINE_MAX, MIN_SPLIT_BYTES, splitText, textBudget } from './outbound/splitter';
 import { isRelayedCommand, prefixBytes } from './irc/lineWriter';
 import { RAW_KEY, type OutboundLine } from './outbound/sendQueue';
+import { withoutCtcp } from './outbound/ctcpGuard';
 import type { Identity } from './irc/ircConnection';
 import { escapeTagValue } from './delivery/ircLine';
 
@@ -28,6 +29,9 @@ export function commandLines(command: OutboundCommand, context: LineContext): Li
   const { identity } = context;
   const ircCommand = command.type === 'notice' ? 'NOTICE' : 'PRIVMSG';
   const action = command.type === 'privmsg_action';
+  // \x01 would frame a CTCP request: text on `out` never carries one (an action's frame is the bot's own).
+  const message = withoutCtcp(command.message);
+  if (!/[^\r\n\x00]/.test(message)) return reject('empty_message', 'message has no text to send once CTCP delimiters (\\x01) are removed', command.id);
   const lines: OutboundLine[] = [];
   // Client tags do not count against the 512 bytes of the message itself.
   const tags = command.replyTo !== undefined && context.replyTag ? `@${REPLY_TAG}=${escapeTagValue(command.replyTo)} ` : '';
@@ -37,7 +41,7 @@ export function commandLines(command: OutboundCommand, context: LineContext): Li
       return reject('bad_target', `target ${JSON.stringify(target)} is too long to send anything to`, command.id);
     }
     const key = target.toLowerCase();
-    for (const chunk of splitText(command.message, budget)) {
+    for (const chunk of splitText(message, budget)) {
       const text = action ? `\x01ACTION ${chunk}\x01` : chunk;
       lines.push({ key, line: `${tags}${ircCommand} ${target} :${text}` });
     }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { config as loadDotenv } from 'dotenv';
 import { VERSION } from '../../bot';
+import { registerAclCommand } from './commands/acl';
 import { registerBotCommand } from './commands/bot';
 import { registerNotifyCommand } from './commands/notify';
 import { registerServiceCommand } from './commands/service';
@@ -25,6 +26,7 @@ registerTailCommand(program);
 registerUpCommand(program);
 registerNotifyCommand(program);
 registerStatusCommand(program);
+registerAclCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`zen: ${err.message}\n`);

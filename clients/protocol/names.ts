@@ -33,6 +33,8 @@ export interface BusNames {
   rpcPrefix: string;
   /** Prefix every reply channel must start with (`<prefix><anything>`), see rpc.ts. */
   replyPrefix: string;
+  /** Prefix of the keys the webhook remembers GitHub deliveries by (`<prefix><X-GitHub-Delivery>`), so each is accepted once. */
+  webhookDeliveryPrefix: string;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -61,5 +63,6 @@ export function busNames(namespace = ''): BusNames {
     replicaPrefix: `${p}zenrelay:replica:`,
     rpcPrefix: `${p}zenrelay:rpc:`,
     replyPrefix: `${p}zenrelay:reply:`,
+    webhookDeliveryPrefix: `${p}zenrelay:webhook:delivery:`,
   };
 }

@@ -20,16 +20,45 @@ export function createLogger(level: string, name = 'zen'): Logger {
 
 const SECRET = /PASSWORD|TOKEN|SECRET/i;
 
+/** Query parameters whose values are secrets (ioredis honours `?password=`). */
+const SECRET_PARAM = /pass|secret|token|auth|key|cred/i;
+
 /**
- * A URL with any user name and password replaced by `***`. Everything up to
- * the last `@` goes, so a password that itself contains `@` (valid in a
- * Redis URL) cannot leak; when in doubt, more is hidden, never less.
+ * A URL fit for logs: any user name and password replaced by `***`, and the
+ * value of every query parameter that names a secret (`?password=…`,
+ * `&sentinelPassword=…`) too. A URL that does not parse, or that holds
+ * an `@` past its host (a password with an unescaped `/`, `?` or `#`), keeps only its scheme: when
+ * in doubt, more is hidden, never less.
  */
 export function redactUrl(url: string): string {
-  const start = url.indexOf('//');
-  const at = url.lastIndexOf('@');
-  if (start < 0 || at < start) return url;
-  return `${url.slice(0, start + 2)}***@${url.slice(at + 1)}`;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
+  if (!scheme) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${scheme[1]}://***`;
+  }
+  // An @ past the authority: a password with an unescaped / ? or # in it, whose rest would show as path or query.
+  if (parsed.pathname.includes('@') || parsed.search.includes('@') || parsed.hash.includes('@')) return `${scheme[1]}://***`;
+  const hadUserinfo = parsed.username !== '' || parsed.password !== '';
+  let out = `${scheme[1]}://${hadUserinfo ? '***@' : ''}${parsed.host}${parsed.pathname}`;
+  if (parsed.search) {
+    const params: string[] = [];
+    for (const [name, value] of parsed.searchParams) {
+      params.push(`${encodeURIComponent(name)}=${SECRET_PARAM.test(name) ? '***' : encodeURIComponent(value)}`);
+    }
+    out += `?${params.join('&')}`;
+  }
+  return out;
+}
+
+/** Every secret-looking query parameter value and userinfo removed from any Redis URL inside a text (an error message). */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/\brediss?:\/\/[^\s'"<>]+/g, (match) => {
+    const trailing = /[,.;:)\]]*$/.exec(match)![0];
+    return redactUrl(match.slice(0, match.length - trailing.length)) + trailing;
+  });
 }
 
 /** A copy of a config object fit for logging: passwords and tokens masked, URL credentials removed. */

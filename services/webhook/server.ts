@@ -6,6 +6,7 @@ import { bearerToken, githubSignatureMatches, tokenMatches } from './auth';
 import { readBody } from './body';
 import type { WebhookConfig } from './config';
 import { formatBody } from './formatters';
+import { githubRepository, githubTargetsProblem } from './githubTargets';
 import type { ClientRateLimiter } from './rateLimiter';
 
 /**
@@ -114,6 +115,18 @@ async function notify(
     log.warn({ client: req.socket.remoteAddress, path: req.url }, 'webhook request refused: bad GitHub signature');
     return reply(req, res, 401, { error: 'X-Hub-Signature-256 does not match the body; check WEBHOOK_GITHUB_SECRET and the secret set in GitHub' });
   }
+  let delivery: string | undefined;
+  if (signed) {
+    const refused = githubTargetsProblem(config.githubTargets, githubRepository(body.body), to);
+    if (refused !== undefined) {
+      log.warn({ client: req.socket.remoteAddress, to, reason: refused }, 'webhook request refused: GitHub delivery to a target not allowed for it');
+      return reply(req, res, 403, { error: refused, code: 'target_not_allowed' });
+    }
+    delivery = header(req, 'x-github-delivery');
+    if (delivery === undefined || !/^[A-Za-z0-9-]{1,100}$/.test(delivery)) {
+      return reply(req, res, 400, { error: 'a signed GitHub delivery needs its X-GitHub-Delivery header (GitHub always sends one)' });
+    }
+  }
   const formatted = formatBody({
     contentType: req.headers['content-type'],
     githubEvent: header(req, 'x-github-event'),
@@ -127,11 +140,20 @@ async function notify(
   if (!prepared.ok) {
     return reply(req, res, prepared.code === 'too_large' ? 413 : 400, { error: prepared.reason, code: prepared.code });
   }
+  if (delivery !== undefined) {
+    const first = await rememberDelivery(deps, delivery);
+    if (first === 'unavailable') return reply(req, res, 503, { error: 'Redis is unavailable; the delivery was not queued, try again' });
+    if (!first) {
+      log.warn({ client: req.socket.remoteAddress, delivery }, 'webhook request refused: GitHub delivery replayed');
+      return reply(req, res, 409, { error: `GitHub delivery ${delivery} was already accepted; a replayed delivery is not sent again`, code: 'replayed' });
+    }
+  }
   try {
     const queued = await deps.notices.send(prepared);
     log.info({ id: queued.id, to, format: formatted.format }, 'notice queued');
     return reply(req, res, 202, { id: queued.id, entry: queued.entry, fate: `/notices/${encodeURIComponent(queued.id)}` });
   } catch (err) {
+    if (delivery !== undefined) await forgetDelivery(deps, delivery);
     log.warn({ err: deps.notices.explain(err) }, 'could not queue a notice');
     return reply(req, res, 503, { error: `Redis is unavailable (${deps.notices.explain(err)}); the notice was not queued, try again` });
   }
@@ -148,6 +170,25 @@ async function getFate(req: IncomingMessage, res: ServerResponse, deps: WebhookD
   } catch (err) {
     return reply(req, res, 503, { error: `Redis is unavailable (${deps.notices.explain(err)})` });
   }
+}
+
+/**
+ * Remembers a GitHub delivery id for as long as notice fates are kept; false
+ * when it was already remembered (a replay). GitHub's own "Redeliver" reuses
+ * the id too, so a delivery is accepted once, whoever sends it again.
+ */
+async function rememberDelivery(deps: WebhookDeps, delivery: string): Promise<boolean | 'unavailable'> {
+  try {
+    const key = deps.notices.names.webhookDeliveryPrefix + delivery;
+    return (await deps.notices.redis.set(key, String(Date.now()), 'EX', deps.config.fateTtlSeconds, 'NX')) === 'OK';
+  } catch {
+    return 'unavailable';
+  }
+}
+
+/** A delivery whose notice could not be queued may come again. */
+async function forgetDelivery(deps: WebhookDeps, delivery: string): Promise<void> {
+  await deps.notices.redis.del(deps.notices.names.webhookDeliveryPrefix + delivery).catch(() => undefined);
 }
 
 function methodNotAllowed(req: IncomingMessage, res: ServerResponse, allow: string): void {
