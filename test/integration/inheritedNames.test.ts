@@ -23,7 +23,7 @@ function context(): ServiceContext {
   return {
     redisUrl: stack.config.redisUrl,
     namespace: stack.config.namespace,
-    env: {},
+    env: { ZEN_HELP_WAT: 'true' },
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test-service'),
   };
 }
