@@ -26,7 +26,7 @@ const password = (u: AclUser) => `pw-${u.user}-7d1e`;
 const url = (user: string) => `redis://${user}:pw-${user}-7d1e@127.0.0.1:${redis.port}`;
 
 function as(user: string): Redis {
-  const client = new Redis(url(user), { maxRetriesPerRequest: 1, lazyConnect: true });
+  const client = new Redis(url(user), { maxRetriesPerRequest: 1, lazyConnect: true, disconnectTimeout: 100 });
   client.on('error', () => undefined);
   clients.push(client);
   return client;
@@ -62,7 +62,9 @@ it('the bot, a service and zen notify each do their job as their own user', asyn
   const reader = as('zen-reader');
   await waitUntil(async () => (await reader.call('PING').catch(() => '')) === 'PONG', 10000, 'the reader to connect');
   // the service is registered once its entry is there
-  await waitUntil(async () => (await new Redis(redis.url).get('zenrelay:service:hello').finally(() => undefined)) !== null, 20000, 'hello to register');
+  const probe = new Redis(redis.url, { disconnectTimeout: 100 });
+  clients.push(probe);
+  await waitUntil(async () => (await probe.get('zenrelay:service:hello')) !== null, 20000, 'hello to register');
   alice.mark();
   alice.say('#acl', '!woot');
   await alice.waitFor(fromBot('Indeed!'), 20000).catch((err: Error) => {
@@ -131,14 +133,15 @@ it('`zen acl` prints a file redis-server loads, and a URL per program', async ()
     await waitUntil(() => /Ready to accept connections|ACL errors|Aborting/.test(output), 10000, 'redis-server to load the ACL file');
     expect(output).toMatch(/Ready to accept connections/);
     const helpPassword = /zen-service-help:([\w-]+)@/.exec(acl.stderr())![1];
-    const help = new Redis(`redis://zen-service-help:${helpPassword}@127.0.0.1:${port}`, { lazyConnect: true });
+    const help: Redis = new Redis(`redis://zen-service-help:${helpPassword}@127.0.0.1:${port}`, { lazyConnect: true, disconnectTimeout: 100 });
     clients.push(help);
     expect(await help.set('zenrelay:service:help', '{}')).toBe('OK');
-    const anonymous = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const anonymous = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 100 });
     anonymous.on('error', () => undefined);
     clients.push(anonymous);
     await expect(anonymous.get('x')).rejects.toThrow();
   } finally {
+    for (const c of clients.splice(clients.length - 2)) c.disconnect();
     server.kill('SIGKILL');
   }
 });

@@ -8,8 +8,10 @@ import { busNames, isServiceName } from '@zenrelay/protocol';
  * - `bot`: the bridge — its own keys (`zenircbot:*`, `zenrelay:*`), the
  *   channels `in`, `out` and `zenrelay:*`, data and stream commands, nothing
  *   dangerous (no FLUSHALL, CONFIG, KEYS, DEBUG…).
- * - `service:<name>`: reads `in`, publishes on `out` and the errors channel,
- *   writes its own registry entry only, reads the others' and the bot's nick.
+ * - `service:<name>`: reads `in` (pub/sub, and the `in` stream through its
+ *   consumer group), publishes on `out` and the errors channel, makes and
+ *   answers requests, writes its own registry and replica entries only, reads
+ *   the others' and the bot's nick.
  * - `notifier`: `zen notify` and the webhook — adds to the notices stream,
  *   writes and reads fate records, follows receipts; cannot read `in` or
  *   publish on `out`.
@@ -55,9 +57,11 @@ export function aclUsers(namespace: string, services: readonly string[]): AclUse
       role: `service:${name}`,
       user: `zen-service-${name}`,
       rules: [
-        'resetkeys', `%R~${n.nickKey}`, `%R~${p}zenircbot:admin_spew_channels`, `%R~${n.servicePrefix}*`, `~${own}`, `~${own}:*`,
-        'resetchannels', `&${n.in}`, `&${n.out}`, `&${n.errors}`,
-        '-@all', CONNECTION, SUBSCRIBER, '+publish', '+get', '+mget', '+exists', '+smembers', '+set', '+del', '+pexpire', '+expire', '+scan',
+        'resetkeys', `%R~${n.nickKey}`, `%R~${n.adminChannelsKey}`, `%R~${n.servicePrefix}*`, `~${own}`, `~${own}:*`,
+        `%R~${n.replicaPrefix}*`, `~${n.replicaPrefix}${name}:*`, `~${n.inStream}`,
+        'resetchannels', `&${n.in}`, `&${n.out}`, `&${n.errors}`, `&${n.rpcPrefix}*`, `&${n.replyPrefix}*`,
+        '-@all', CONNECTION, SUBSCRIBER, '+psubscribe', '+punsubscribe', '+publish', '+get', '+mget', '+exists', '+smembers', '+set', '+del', '+pexpire', '+expire', '+scan',
+        '+multi', '+exec', '+discard', '+xgroup', '+xreadgroup', '+xack', '+xautoclaim', '+xinfo', '+xpending',
       ].join(' '),
     });
   }
@@ -68,7 +72,7 @@ export function aclUsers(namespace: string, services: readonly string[]): AclUse
       rules: [
         'resetkeys', `~${n.notices}`, `~${n.noticePrefix}*`, `~${n.webhookDeliveryPrefix}*`,
         'resetchannels', `&${n.receipts}`,
-        '-@all', CONNECTION, SUBSCRIBER, '+xadd', '+hset', '+hgetall', '+expire', '+multi', '+exec', '+discard', '+set', '+del', '+xlen',
+        '-@all', CONNECTION, SUBSCRIBER, '+xadd', '+hset', '+hgetall', '+expire', '+multi', '+exec', '+discard', '+set', '+del', '+xlen', '+wait',
       ].join(' '),
     },
     {
