@@ -29,6 +29,7 @@ import { svgChart, table } from './lib/report';
 import { durable } from './scenarios/durable';
 import { flood } from './scenarios/flood';
 import { ingest } from './scenarios/ingest';
+import { inStream } from './scenarios/inStream';
 import { memory } from './scenarios/memory';
 import { out } from './scenarios/out';
 import { roundTrip } from './scenarios/roundTrip';
@@ -37,6 +38,7 @@ import { soak } from './scenarios/soak';
 const SCENARIOS: ReadonlyArray<[string, (ctx: BenchContext) => Promise<void>]> = [
   ['roundtrip', roundTrip],
   ['ingest', ingest],
+  ['instream', inStream],
   ['out', out],
   ['memory', memory],
   ['durable', durable],
