@@ -127,8 +127,9 @@ it('kill -9 of one of three replica processes mid-burst: every command is still 
   for (let i = 0; i < 150; i++) alice.say('#test', `!work ${i}`);
   // Kill the first replica while it has events in hand (read, never acknowledged).
   await waitUntil(async () => (await pendingOf(workers[0].proc.pid)) > 0, 30000, 'the first replica to hold events', 5);
+  // It never finishes them (HANG), so from here on only a takeover can answer them; checking its pending
+  // count again after the kill would race the survivors' claim (ZEN_CLAIM_IDLE_MS) on a loaded machine.
   await killHard(workers[0].proc);
-  expect(await pendingOf(workers[0].proc.pid)).toBeGreaterThan(0);
   for (let i = 150; i < 300; i++) alice.say('#test', `!work ${i}`);
   const expected = Array.from({ length: 300 }, (_, i) => `done ${i}`);
   await waitUntil(() => expected.every((t) => saidSince(since).includes(t)), 120000, 'answers to all 300 commands after the kill');
