@@ -1,4 +1,5 @@
 import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '../clients/protocol';
+import { isCluster } from '../clients/redis';
 import { commandLines } from './commandLines';
 import { createNoticeConsumer, NoticeConsumer } from './durable';
 import type { BotConfig } from './config';
@@ -54,9 +55,9 @@ export class Bridge {
     private readonly log: Logger,
     tuning: BridgeTuning = {},
   ) {
-    this.names = busNames(config.namespace);
+    this.names = busNames(config.namespace, { hashTags: isCluster(config.redis) });
     this.badInputLog = new RateLimitedLog(log);
-    this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax }, log, this.metrics);
+    this.bus = new RedisBus({ target: config.redis, names: this.names, inBufferMax: config.inBufferMax }, log, this.metrics);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
     this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);

@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import { NOTICE_CONSUMER, NOTICE_GROUP, type BusNames } from '../../clients/protocol';
+import { createRedis, describeTarget, type RedisConnection, type RedisTarget } from '../../clients/redis';
 import type { Logger } from '../log';
-import { redactUrl } from '../log';
 import type { StreamEntry } from './noticeEntry';
 import { FATE_CLEARED, type FateRecord } from './noticeFate';
 
@@ -13,7 +12,7 @@ import { FATE_CLEARED, type FateRecord } from './noticeFate';
  */
 
 export interface NoticeStreamOptions {
-  url: string;
+  target: RedisTarget;
   names: BusNames;
   /** Seconds a fate hash is kept after the bot writes the final state. */
   fateTtlSeconds: number;
@@ -22,8 +21,8 @@ export interface NoticeStreamOptions {
 type ReadReply = Array<[string, Array<[string, string[] | null]>]> | null;
 
 export class NoticeStream {
-  readonly reader: Redis;
-  readonly writer: Redis;
+  readonly reader: RedisConnection;
+  readonly writer: RedisConnection;
   private readonly stream: string;
   private aborted = false;
   private readonly abortWaiters = new Set<() => void>();
@@ -33,9 +32,9 @@ export class NoticeStream {
     private readonly log: Logger,
   ) {
     this.stream = options.names.notices;
-    const common = { lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
-    this.reader = new Redis(options.url, { ...common, connectionName: 'zenrelay-notices-reader' });
-    this.writer = new Redis(options.url, { ...common, connectionName: 'zenrelay-notices-writer' });
+    const common = { maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
+    this.reader = createRedis(options.target, { ...common, connectionName: 'zenrelay-notices-reader' });
+    this.writer = createRedis(options.target, { ...common, connectionName: 'zenrelay-notices-writer' });
     for (const [role, conn] of [['notices reader', this.reader], ['notices writer', this.writer]] as const) {
       conn.on('error', (err: Error) => log.debug({ role, err: err.message }, 'Redis error'));
     }
@@ -48,7 +47,7 @@ export class NoticeStream {
       if (conn.status !== 'ready') await new Promise<void>((resolve) => conn.once('ready', () => resolve()));
     }
     await this.ensureGroup();
-    this.log.info({ stream: this.stream, group: NOTICE_GROUP, url: redactUrl(this.options.url) }, 'reading durable notices');
+    this.log.info({ stream: this.stream, group: NOTICE_GROUP, redis: describeTarget(this.options.target) }, 'reading durable notices');
   }
 
   /**

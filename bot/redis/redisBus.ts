@@ -1,9 +1,8 @@
-import { Redis } from 'ioredis';
 import type { BusNames, ErrorEvent, InboundEvent } from '../../clients/protocol';
+import { createRedis, describeTarget, type RedisConnection, type RedisTarget } from '../../clients/redis';
 import type { Logger } from '../log';
 import type { BotMetrics } from '../metrics';
 import { BoundedBuffer } from './boundedBuffer';
-import { redactUrl } from '../log';
 
 /**
  * The bot's Redis side: one connection subscribed to `out`, one publishing on
@@ -13,7 +12,7 @@ import { redactUrl } from '../log';
  */
 
 export interface RedisBusOptions {
-  url: string;
+  target: RedisTarget;
   names: BusNames;
   inBufferMax: number;
 }
@@ -26,8 +25,8 @@ type Outgoing = { channel: string; payload: string };
 const BATCH = 200;
 
 export class RedisBus {
-  private readonly sub: Redis;
-  private readonly pub: Redis;
+  private readonly sub: RedisConnection;
+  private readonly pub: RedisConnection;
   private readonly buffer: BoundedBuffer<Outgoing>;
   private pumping = false;
   private nick: string | undefined;
@@ -40,9 +39,9 @@ export class RedisBus {
     private readonly metrics: BotMetrics,
   ) {
     this.buffer = new BoundedBuffer(options.inBufferMax);
-    const common = { lazyConnect: true, connectionName: 'zenrelay-bot', maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
-    this.sub = new Redis(options.url, { ...common });
-    this.pub = new Redis(options.url, { ...common, enableOfflineQueue: false });
+    const common = { connectionName: 'zenrelay-bot', maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
+    this.sub = createRedis(options.target, common);
+    this.pub = createRedis(options.target, { ...common, enableOfflineQueue: false });
     for (const [role, conn] of [['subscriber', this.sub], ['publisher', this.pub]] as const) {
       conn.on('error', (err: Error) => log.warn({ role, err: err.message }, 'Redis error'));
     }
@@ -60,7 +59,7 @@ export class RedisBus {
     this.sub.connect().catch(() => undefined);
     this.pub.connect().catch(() => undefined);
     if (this.pub.status !== 'ready') {
-      this.log.info({ url: redactUrl(this.options.url) }, 'waiting for Redis');
+      this.log.info({ redis: describeTarget(this.options.target) }, 'waiting for Redis');
       await new Promise<void>((resolve) => this.pub.once('ready', () => resolve()));
     }
     await this.sub.subscribe(this.options.names.out);

@@ -1,4 +1,3 @@
-import { Redis, type RedisOptions } from 'ioredis';
 import {
   busNames,
   DEFAULT_NOTICE_FATE_TTL_SECONDS,
@@ -9,6 +8,7 @@ import {
   type BusNames,
   type NoticeFate,
 } from '../protocol';
+import { createRedis, isCluster, type RedisConnection, type RedisConnectionOptions, type RedisTarget } from '../redis';
 import type { NoticeCheck } from './noticeRequest';
 
 /**
@@ -19,12 +19,13 @@ import type { NoticeCheck } from './noticeRequest';
  */
 
 export interface NoticeClientOptions {
-  redisUrl: string;
+  /** Where Redis is (see clients/redis); or a plain `redis://` URL. */
+  redis: RedisTarget | string;
   namespace?: string;
   /** Seconds the `queued` fate hash lives (the bot resets it when it finishes the notice). */
   fateTtlSeconds?: number;
-  /** Extra ioredis options (e.g. retry behaviour). */
-  redis?: RedisOptions;
+  /** Connection behaviour (retries, offline queue, connect timeout). */
+  connection?: Partial<RedisConnectionOptions>;
   /** Connection errors (the failed command rejects too); default: ignored. */
   onError?: (err: Error) => void;
 }
@@ -41,20 +42,22 @@ export type NoticeFateView = NoticeFate & { id: string };
 
 export class NoticeClient {
   readonly names: BusNames;
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
+  readonly target: RedisTarget;
   private readonly fateTtlSeconds: number;
   private readonly options: NoticeClientOptions;
   private lastError: Error | undefined;
 
   constructor(options: NoticeClientOptions) {
     this.options = options;
-    this.names = busNames(options.namespace ?? '');
+    this.target = typeof options.redis === 'string' ? { kind: 'single', url: options.redis } : options.redis;
+    this.names = busNames(options.namespace ?? '', { hashTags: isCluster(this.target) });
     this.fateTtlSeconds = options.fateTtlSeconds ?? DEFAULT_NOTICE_FATE_TTL_SECONDS;
     this.redis = this.connection();
   }
 
-  private connection(): Redis {
-    const redis = new Redis(this.options.redisUrl, { lazyConnect: true, ...this.options.redis });
+  private connection(): RedisConnection {
+    const redis = createRedis(this.target, { connectionName: 'zenrelay-notices-client', ...this.options.connection });
     redis.on('error', (err: Error) => {
       this.lastError = err;
       this.options.onError?.(err);
@@ -170,7 +173,7 @@ function safeReceipt(message: string) {
  * arrive first), otherwise drop it at once (QUIT would wait in the offline
  * queue for a Redis that may never come back). Never disconnects twice.
  */
-export async function closeConnection(redis: Redis): Promise<void> {
+export async function closeConnection(redis: RedisConnection): Promise<void> {
   if (redis.status === 'end') return;
   if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
   else redis.disconnect();

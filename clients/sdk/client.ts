@@ -5,9 +5,8 @@
  * `reply`. Handlers that throw or reject are caught, logged and reported on
  * the errors channel; the client keeps running.
  */
-import { Redis } from 'ioredis';
 import { botSettings, loadBusConfig } from '../../bot/config';
-import { createLogger, Logger, RateLimitedLog, redactUrl } from '../../bot/log';
+import { createLogger, Logger, RateLimitedLog } from '../../bot/log';
 import { Env, read } from '../../bot/settings';
 import {
   busNames,
@@ -22,12 +21,16 @@ import {
   isChannelName,
   SayType,
 } from '../protocol';
+import { createRedis, describeTarget, isCluster, targetVariables, type RedisConnection, type RedisTarget } from '../redis';
 import { commandName, parseCommand } from './commands';
 import { decodeInbound } from './inbound';
 import { Recipients, SendError, sayPayload } from './send';
 
 export interface ConnectOptions {
-  /** Redis URL; default REDIS_URL from `env`, as the bot reads it. */
+  /**
+   * Redis URL; default REDIS_URL from `env`, as the bot reads it. REDIS_SENTINELS
+   * or REDIS_CLUSTER_NODES in `env` still win over its host (see the README).
+   */
   redisUrl?: string;
   /** Namespace; default ZEN_NAMESPACE from `env`, as the bot reads it. */
   namespace?: string;
@@ -91,7 +94,7 @@ export interface CommandEntry {
 }
 
 interface Settings {
-  redisUrl: string;
+  redis: RedisTarget;
   names: BusNames;
   name: string;
   logger: Logger;
@@ -112,8 +115,8 @@ function resolveSettings(options: ConnectOptions): Settings {
   const bus = loadBusConfig(env);
   const name = options.name ?? 'zen-client';
   return {
-    redisUrl: bus.redisUrl,
-    names: busNames(bus.namespace),
+    redis: bus.redis,
+    names: busNames(bus.namespace, { hashTags: isCluster(bus.redis) }),
     name,
     logger: options.logger ?? createLogger(env.LOG_LEVEL ?? 'info', name),
     commandPrefix: read(env, botSettings.commandPrefix),
@@ -127,9 +130,10 @@ export class ZenClient {
   readonly logger: Logger;
   readonly name: string;
   readonly commandPrefix: string;
-  protected readonly redisUrl: string;
-  protected readonly sub: Redis;
-  protected readonly pub: Redis;
+  /** Where Redis is: a server, a Sentinel primary or a Cluster. */
+  readonly redis: RedisTarget;
+  protected readonly sub: RedisConnection;
+  protected readonly pub: RedisConnection;
   protected readonly commandTable = new Map<string, CommandEntry>();
   private readonly handlers = new Map<InboundType, Array<(event: InboundEvent) => unknown>>();
   private readonly running = new Set<Promise<void>>();
@@ -147,13 +151,13 @@ export class ZenClient {
     this.logger = settings.logger;
     this.name = settings.name;
     this.commandPrefix = settings.commandPrefix;
-    this.redisUrl = settings.redisUrl;
+    this.redis = settings.redis;
     this.commandErrorReply = settings.commandErrorReply;
     this.closeTimeoutMs = settings.closeTimeoutMs;
     this.badInput = new RateLimitedLog(this.logger);
-    const common = { lazyConnect: true, connectionName: this.name };
-    this.sub = new Redis(settings.redisUrl, common);
-    this.pub = new Redis(settings.redisUrl, common);
+    const common = { connectionName: this.name };
+    this.sub = createRedis(settings.redis, common);
+    this.pub = createRedis(settings.redis, common);
     for (const [role, conn] of [['subscriber', this.sub], ['publisher', this.pub]] as const) {
       conn.on('error', (err: Error) => {
         this.lastRedisError = err.message;
@@ -171,7 +175,7 @@ export class ZenClient {
       this.sub.disconnect();
       this.pub.disconnect();
       const reason = this.lastRedisError ?? (err as Error).message;
-      throw new Error(`cannot connect to Redis at ${redactUrl(this.redisUrl)}: ${reason}; start redis-server or set REDIS_URL`);
+      throw new Error(`cannot connect to Redis at ${describeTarget(this.redis)}: ${reason}; start redis-server or set ${targetVariables(this.redis)}`);
     }
     await this.sub.subscribe(this.names.in);
     this.logger.debug({ channel: this.names.in }, 'subscribed');
@@ -283,7 +287,7 @@ export class ZenClient {
     try {
       return await this.pub.publish(this.names.out, payload);
     } catch (err) {
-      throw new SendError('redis', `could not publish on ${this.names.out} at ${redactUrl(this.redisUrl)}: ${(err as Error).message}`);
+      throw new SendError('redis', `could not publish on ${this.names.out} at ${describeTarget(this.redis)}: ${(err as Error).message}`);
     }
   }
 
@@ -354,7 +358,7 @@ export class ZenClient {
 }
 
 /** Quits politely, or drops the connection when Redis does not answer within a second. */
-async function quit(conn: Redis): Promise<void> {
+async function quit(conn: RedisConnection): Promise<void> {
   if (conn.status === 'end') return;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));

@@ -4,12 +4,12 @@
  * that do not match the schema (a broken client in another language) are
  * skipped and reported through `onInvalid`, never thrown.
  */
-import type { Redis } from 'ioredis';
 import { BusNames, ServiceRecord, serviceRecord } from '../protocol';
+import { scanKeys, type RedisConnection } from '../redis';
 
 export class ServiceRegistry {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly names: BusNames,
     private readonly onInvalid: (key: string, reason: string) => void = () => undefined,
   ) {}
@@ -42,15 +42,9 @@ export class ServiceRegistry {
     return records.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  private async keys(): Promise<string[]> {
-    const found = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${this.names.servicePrefix}*`, 'COUNT', 200);
-      for (const key of batch) found.add(key);
-      cursor = next;
-    } while (cursor !== '0');
-    return [...found];
+  /** SCAN, on every master of a cluster (the keys share a hash tag, but a resharding may move the slot). */
+  private keys(): Promise<string[]> {
+    return scanKeys(this.redis, `${escapeGlob(this.names.servicePrefix)}*`);
   }
 
   private parse(key: string, value: string): ServiceRecord | undefined {
@@ -72,4 +66,9 @@ export class ServiceRegistry {
     }
     return parsed.data;
   }
+}
+
+/** `literal` as a SCAN pattern matching exactly it (the hash tag's braces are not special, `*?[]\\` are). */
+function escapeGlob(literal: string): string {
+  return literal.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadBusConfig } from '../../bot/config';
 import { NoticeClient } from '../../clients/notices';
 import type { RunningService, ServiceContext } from '../index';
 import { loadWebhookConfig, type WebhookConfig } from './config';
@@ -26,11 +27,11 @@ export async function startWebhook(context: ServiceContext): Promise<RunningWebh
   const log = context.logger;
   if (config.token === undefined) log.warn('WEBHOOK_ALLOW_NO_TOKEN is set: anyone who can reach the port can post to IRC');
   const notices = new NoticeClient({
-    redisUrl: context.redisUrl,
+    redis: loadBusConfig({ ...context.env, REDIS_URL: context.redisUrl }).redis,
     namespace: context.namespace,
     fateTtlSeconds: config.fateTtlSeconds,
     // Fail a request at once while Redis is away (503) instead of holding it.
-    redis: { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 200, 2000) },
+    connection: { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 200, 2000) },
     onError: (err) => log.debug({ err: err.message }, 'Redis error'),
   });
   // Give Redis a moment so the first requests do not get 503; if it is down, start anyway and keep retrying.

@@ -2,7 +2,7 @@ import { noticeFateTtl, botSettings, loadBusConfig } from '../../../bot/config';
 import { ConfigError } from '../../../bot/errors/ConfigError';
 import { read, type Env } from '../../../bot/settings';
 import { NoticeClient, prepareNotice, type NoticeFateView } from '../../notices';
-import { redactUrl } from '../../../bot/log';
+import { describeTarget, targetVariables } from '../../redis';
 import { NOTIFY_EXIT, noticeRequest, type NotifyPlan } from './notifyPlan';
 
 /**
@@ -41,18 +41,18 @@ export async function runNotify(plan: NotifyPlan, io: NotifyIo): Promise<number>
     say(`${prepared.reason}; nothing was queued`);
     return NOTIFY_EXIT.usage;
   }
-  const where = redactUrl(bus.redisUrl);
+  const where = describeTarget(bus.redis);
   const client = new NoticeClient({
-    redisUrl: bus.redisUrl,
+    redis: bus.redis,
     namespace: bus.namespace,
     fateTtlSeconds,
-    redis: { connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false },
+    connection: { connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false },
   });
   try {
     try {
       await client.connect();
     } catch (err) {
-      say(`cannot reach Redis at ${where}: ${client.explain(err)}; is Redis running and REDIS_URL right? Nothing was queued`);
+      say(`cannot reach Redis at ${where}: ${client.explain(err)}; is Redis running and ${targetVariables(bus.redis)} right? Nothing was queued`);
       return NOTIFY_EXIT.redis;
     }
     try {

@@ -3,6 +3,7 @@
  * channels: where to point an IRC client, and the REDIS_URL for clients.
  */
 import { redactUrl } from '../../../bot/log';
+import type { HostPort, RedisTarget } from '../../redis';
 
 export interface ReadyInfo {
   sandbox: boolean;
@@ -11,6 +12,8 @@ export interface ReadyInfo {
   channels: string[];
   nick: string;
   redisUrl: string;
+  /** With Sentinel or Cluster, the line shows their settings instead of REDIS_URL. */
+  redis?: RedisTarget;
   services: string[];
   /** Services that could not start (the log says why). */
   skipped?: string[];
@@ -23,5 +26,13 @@ export function readyLine(info: ReadyInfo): string {
     : `The bot ${info.nick} is on ${info.ircHost}:${info.ircPort} in ${channels}`;
   const services = info.services.length > 0 ? info.services.join(', ') : 'none';
   const skipped = info.skipped && info.skipped.length > 0 ? `; not started: ${info.skipped.join(', ')} (see the log)` : '';
-  return `zen up: ready. ${where}; clients use REDIS_URL=${redactUrl(info.redisUrl)}; services: ${services}${skipped}. Ctrl-C stops everything.`;
+  return `zen up: ready. ${where}; clients use ${redisSettings(info)}; services: ${services}${skipped}. Ctrl-C stops everything.`;
+}
+
+function redisSettings(info: ReadyInfo): string {
+  const list = (nodes: HostPort[]) => nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  const url = `REDIS_URL=${redactUrl(info.redisUrl)}`;
+  if (info.redis?.kind === 'sentinel') return `REDIS_SENTINELS=${list(info.redis.sentinels)} REDIS_SENTINEL_MASTER=${info.redis.master} ${url}`;
+  if (info.redis?.kind === 'cluster') return `REDIS_CLUSTER_NODES=${list(info.redis.nodes)} ${url}`;
+  return url;
 }
