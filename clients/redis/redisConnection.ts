@@ -126,7 +126,7 @@ export function createRedis(target: RedisTarget, options: RedisConnectionOptions
       return new Redis(target.url, common);
     case 'sentinel': {
       const parts = urlParts(target.url);
-      return new Redis({
+      const conn = new Redis({
         ...common,
         sentinels: target.sentinels,
         name: target.master,
@@ -141,6 +141,10 @@ export function createRedis(target: RedisTarget, options: RedisConnectionOptions
         // Keep asking the sentinels however long they are all away.
         sentinelRetryStrategy: (times: number) => Math.min(times * 100, 2000),
       });
+      // ioredis 6 leaves the failover detector's sentinel connections open after quit() (only
+      // disconnect() closes them), which would keep a finished `zen notify` running: close them.
+      conn.on('end', () => conn.disconnect());
+      return conn;
     }
     case 'cluster': {
       const parts = urlParts(target.url);

@@ -15,3 +15,5 @@ export * from './inspircd';
 export * from './atheme';
 export * from './ircParse';
 export * from './ircUser';
+export * from './sentinel';
+export * from './redisCluster';
