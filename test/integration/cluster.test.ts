@@ -10,10 +10,10 @@ import { Bridge } from '../../bot/bridge';
 import { loadBotConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
 import { busNames, type InboundEvent } from '../../clients/protocol';
-import { createRedis, type RedisConnection } from '../../clients/redis';
+import { createRedis, scanKeys, type RedisConnection } from '../../clients/redis';
 import { bundledServices, type RunningService } from '../../services';
 import { startWebhook, type RunningWebhook } from '../../services/webhook';
-import { connectUser, IrcServer, IrcUser, RedisCluster, startNgircd, startRedisCluster, waitUntil } from '../harness';
+import { connectUser, redisCommand, IrcServer, IrcUser, RedisCluster, startNgircd, startRedisCluster, waitUntil } from '../harness';
 import { runZen } from '../support/notices';
 
 jest.setTimeout(180000);
@@ -112,9 +112,11 @@ describe('zenrelay on Redis Cluster', () => {
     expect(names.notices).toBe('{zenrelay:notices}');
     expect(await publisher.exists('zenrelay:notices')).toBe(0);
     expect(await publisher.exists(names.notices)).toBe(1);
-    const registry = await publisher.keys('{zenrelay:service}:*').catch(() => undefined);
-    // KEYS is per node on a cluster; ioredis routes a pattern with a hash tag to the slot's node.
-    expect(registry?.sort()).toEqual(['{zenrelay:service}:hello', '{zenrelay:service}:help']);
+    // SCAN on every master finds the registry, wherever its slot lives.
+    expect((await scanKeys(publisher, '{zenrelay:service}:*')).sort()).toEqual(['{zenrelay:service}:hello', '{zenrelay:service}:help']);
+    const slot = (key: string) => redisCommand(cluster.servers[0].port, 'CLUSTER', 'KEYSLOT', key);
+    expect(await slot(`${names.noticePrefix}some-id`)).toBe(await slot(names.notices));
+    expect(await slot(`${names.servicePrefix}hello`)).toBe(await slot(`${names.servicePrefix}help`));
   });
 
   it('delivers `zen notify --wait` and webhook notices', async () => {
