@@ -88,6 +88,14 @@ export function redisTarget(config: Parsed<typeof busSettings>): RedisTarget {
 /** How long notice fates are kept; read by the bot and by publishers (zen notify, the webhook). */
 export const noticeFateTtl = setting('ZEN_NOTICE_FATE_TTL_SECONDS', String(DEFAULT_NOTICE_FATE_TTL_SECONDS), 'How long the fate of a durable notice (sent, rejected, expired) is kept in Redis', integer(60, 31_536_000));
 
+/**
+ * WAIT after each durable-notice write (the publishers' XADD, the bot's
+ * acknowledgement) until this many replicas have it; read by the bot and by
+ * publishers (zen notify, the webhook). See docs/operations.md.
+ */
+export const noticeWaitReplicas = setting('ZEN_NOTICE_WAIT_REPLICAS', '0', 'Replicas that must confirm each durable-notice write (Redis `WAIT`) before it counts as done; `0` = do not wait (docs/operations.md)', integer(0, 100));
+export const noticeWaitTimeout = setting('ZEN_NOTICE_WAIT_TIMEOUT_MS', '1000', 'Longest `WAIT` for those replicas; a shortfall is reported, the notice stays queued', integer(1, 60_000));
+
 export const botSettings = {
   ...busSettings,
   ircHost: setting('IRC_HOST', undefined, 'IRC server host name (required)', text),
@@ -126,6 +134,8 @@ export const botSettings = {
   noticeMaxAgeSeconds: setting('ZEN_NOTICE_MAX_AGE_SECONDS', '3600', 'Durable notices queued longer ago than this are not sent but marked expired; `0` = never expire', integer(0, 31_536_000)),
   noticeWindow: setting('ZEN_NOTICE_WINDOW', '32', 'Most durable notices in flight (read, not yet acknowledged); also the most that can be sent twice after a crash', integer(1, 10_000)),
   noticeFateTtlSeconds: noticeFateTtl,
+  noticeWaitReplicas,
+  noticeWaitTimeoutMs: noticeWaitTimeout,
   shutdownTimeoutMs: setting('ZEN_SHUTDOWN_TIMEOUT_MS', '10000', 'How long SIGTERM waits for the send queue to drain', integer(0, 600_000)),
   httpPort: setting('HTTP_PORT', '', 'Port of the HTTP endpoint (`/healthz`, `/metrics`); empty = no HTTP endpoint', (raw, variable) =>
     raw === '' ? undefined : integer(1, 65535)(raw, variable),

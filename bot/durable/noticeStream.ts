@@ -1,5 +1,5 @@
 import { NOTICE_CONSUMER, NOTICE_GROUP, type BusNames } from '../../clients/protocol';
-import { createRedis, describeTarget, type RedisConnection, type RedisTarget } from '../../clients/redis';
+import { createRedis, describeTarget, waitForReplicas, type RedisConnection, type RedisTarget } from '../../clients/redis';
 import type { Logger } from '../log';
 import type { StreamEntry } from './noticeEntry';
 import { FATE_CLEARED, type FateRecord } from './noticeFate';
@@ -16,6 +16,9 @@ export interface NoticeStreamOptions {
   names: BusNames;
   /** Seconds a fate hash is kept after the bot writes the final state. */
   fateTtlSeconds: number;
+  /** WAIT for this many replicas after each finish (ZEN_NOTICE_WAIT_REPLICAS); 0 = do not wait. */
+  waitReplicas?: number;
+  waitTimeoutMs?: number;
 }
 
 type ReadReply = Array<[string, Array<[string, string[] | null]>]> | null;
@@ -145,6 +148,12 @@ export class NoticeStream {
     if (results === null) throw new Error('transaction aborted');
     const failed = results.find(([err]) => err);
     if (failed) throw failed[0] as Error;
+    const want = this.options.waitReplicas ?? 0;
+    if (want > 0) {
+      // So the ack and the fate survive a failover (else the new primary would send the notice again).
+      const got = await waitForReplicas(this.writer, this.stream, want, this.options.waitTimeoutMs ?? 1000);
+      if (got < want) this.log.warn({ entryId, replicas: got, wanted: want }, 'a notice acknowledgement is not on enough replicas yet; after a failover it may be sent again');
+    }
     return Number(results[results.length - 1][1]);
   }
 

@@ -1,5 +1,5 @@
 import type { BusNames, ErrorEvent, InboundEvent } from '../../clients/protocol';
-import { createRedis, describeTarget, type RedisConnection, type RedisTarget } from '../../clients/redis';
+import { createRedis, describeTarget, subscribeKept, type RedisConnection, type RedisTarget } from '../../clients/redis';
 import type { Logger } from '../log';
 import type { BotMetrics } from '../metrics';
 import { BoundedBuffer } from './boundedBuffer';
@@ -32,6 +32,7 @@ export class RedisBus {
   private nick: string | undefined;
   private stopped = false;
   private readyOnce = false;
+  private stopResubscribing: () => void = () => undefined;
 
   constructor(
     private readonly options: RedisBusOptions,
@@ -62,13 +63,14 @@ export class RedisBus {
       this.log.info({ redis: describeTarget(this.options.target) }, 'waiting for Redis');
       await new Promise<void>((resolve) => this.pub.once('ready', () => resolve()));
     }
-    await this.sub.subscribe(this.options.names.out);
+    this.stopResubscribing = await subscribeKept(this.sub, [this.options.names.out]);
     await this.pub.del(this.options.names.nickKey);
     this.log.info({ subscribed: this.options.names.out, publishing: this.options.names.in }, 'connected to Redis');
   }
 
   /** Stops taking `out` commands (used first thing on shutdown). */
   async unsubscribe(): Promise<void> {
+    this.stopResubscribing();
     if (this.sub.status === 'ready') await this.sub.unsubscribe(this.options.names.out).catch(() => undefined);
   }
 

@@ -8,7 +8,7 @@ import {
   type BusNames,
   type NoticeFate,
 } from '../protocol';
-import { createRedis, isCluster, type RedisConnection, type RedisConnectionOptions, type RedisTarget } from '../redis';
+import { createRedis, isCluster, subscribeKept, waitForReplicas, type RedisConnection, type RedisConnectionOptions, type RedisTarget } from '../redis';
 import type { NoticeCheck } from './noticeRequest';
 
 /**
@@ -26,6 +26,10 @@ export interface NoticeClientOptions {
   fateTtlSeconds?: number;
   /** Connection behaviour (retries, offline queue, connect timeout). */
   connection?: Partial<RedisConnectionOptions>;
+  /** After queueing, WAIT until this many replicas have the notice (ZEN_NOTICE_WAIT_REPLICAS); default 0 = do not wait. */
+  waitReplicas?: number;
+  /** Longest WAIT, ms (ZEN_NOTICE_WAIT_TIMEOUT_MS); default 1000. */
+  waitTimeoutMs?: number;
   /** Connection errors (the failed command rejects too); default: ignored. */
   onError?: (err: Error) => void;
 }
@@ -35,6 +39,8 @@ export interface QueuedNotice {
   id: string;
   /** The stream entry id. */
   entry: string;
+  /** With `waitReplicas`: how many replicas confirmed it (fewer than asked: a failover now could lose it). */
+  replicas?: number;
 }
 
 /** The fate as returned to callers: the hash with empty fields left out, plus the id. */
@@ -99,7 +105,10 @@ export class NoticeClient {
     if (results === null) throw new Error('Redis aborted the transaction');
     const failed = results.find(([err]) => err);
     if (failed) throw failed[0] as Error;
-    return { id, entry: String(results[2][1]) };
+    const queued: QueuedNotice = { id, entry: String(results[2][1]) };
+    const want = this.options.waitReplicas ?? 0;
+    if (want > 0) queued.replicas = await waitForReplicas(this.redis, this.names.notices, want, this.options.waitTimeoutMs ?? 1000);
+    return queued;
   }
 
   /** The fate of notice `id`, or undefined when Redis knows nothing of it (never queued, or its fate expired). */
@@ -130,7 +139,7 @@ export class NoticeClient {
         seen = true;
         wake();
       });
-      await sub.subscribe(this.names.receipts);
+      await subscribeKept(sub, [this.names.receipts]);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const fate = await this.fate(id);

@@ -188,6 +188,40 @@ export async function scanKeys(conn: RedisConnection, pattern: string, count = 2
   return [...found];
 }
 
+/**
+ * Redis WAIT for the writes made on this connection so far: how many replicas
+ * have them. On a cluster it must reach the node holding `key` (the stream),
+ * so it is pipelined behind a command on that key (a pipeline goes to one node).
+ */
+export async function waitForReplicas(redis: RedisConnection, key: string, replicas: number, timeoutMs: number): Promise<number> {
+  const results = await redis.pipeline().exists(key).wait(replicas, timeoutMs).exec();
+  const reply = results?.[1];
+  if (!reply) throw new Error('Redis did not answer WAIT');
+  if (reply[0]) throw reply[0];
+  return Number(reply[1]);
+}
+
+/**
+ * SUBSCRIBE now, and again after every reconnect. ioredis resubscribes by
+ * itself, but only to channels whose SUBSCRIBE reply it had seen: a connection
+ * dropped between a reconnect and that reply (a Sentinel `+switch-master`
+ * arriving right after the client found the new primary does exactly this)
+ * comes back subscribed to nothing. SUBSCRIBE twice is harmless. Call the
+ * returned function before UNSUBSCRIBE to stop re-subscribing.
+ */
+export async function subscribeKept(conn: RedisConnection, channels: string[]): Promise<() => void> {
+  let kept = true;
+  const again = () => {
+    if (kept) conn.subscribe(...channels).catch(() => undefined);
+  };
+  conn.on('ready', again);
+  await conn.subscribe(...channels);
+  return () => {
+    kept = false;
+    conn.off('ready', again);
+  };
+}
+
 function formatHostPort({ host, port }: HostPort): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -21,7 +21,7 @@ import {
   isChannelName,
   SayType,
 } from '../protocol';
-import { createRedis, describeTarget, isCluster, targetVariables, type RedisConnection, type RedisTarget } from '../redis';
+import { createRedis, describeTarget, isCluster, subscribeKept, targetVariables, type RedisConnection, type RedisTarget } from '../redis';
 import { commandName, parseCommand } from './commands';
 import { decodeInbound } from './inbound';
 import { Recipients, SendError, sayPayload } from './send';
@@ -177,7 +177,7 @@ export class ZenClient {
       const reason = this.lastRedisError ?? (err as Error).message;
       throw new Error(`cannot connect to Redis at ${describeTarget(this.redis)}: ${reason}; start redis-server or set ${targetVariables(this.redis)}`);
     }
-    await this.sub.subscribe(this.names.in);
+    await subscribeKept(this.sub, [this.names.in]);
     this.logger.debug({ channel: this.names.in }, 'subscribed');
   }
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadBusConfig } from '../../bot/config';
+import { loadBusConfig, noticeWaitReplicas, noticeWaitTimeout } from '../../bot/config';
+import { read } from '../../bot/settings';
 import { NoticeClient } from '../../clients/notices';
 import type { RunningService, ServiceContext } from '../index';
 import { loadWebhookConfig, type WebhookConfig } from './config';
@@ -30,6 +31,8 @@ export async function startWebhook(context: ServiceContext): Promise<RunningWebh
     redis: loadBusConfig({ ...context.env, REDIS_URL: context.redisUrl }).redis,
     namespace: context.namespace,
     fateTtlSeconds: config.fateTtlSeconds,
+    waitReplicas: read(context.env, noticeWaitReplicas),
+    waitTimeoutMs: read(context.env, noticeWaitTimeout),
     // Fail a request at once while Redis is away (503) instead of holding it.
     connection: { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 200, 2000) },
     onError: (err) => log.debug({ err: err.message }, 'Redis error'),

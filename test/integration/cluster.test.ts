@@ -10,7 +10,7 @@ import { Bridge } from '../../bot/bridge';
 import { loadBotConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
 import { busNames, type InboundEvent } from '../../clients/protocol';
-import { createRedis, scanKeys, type RedisConnection } from '../../clients/redis';
+import { createRedis, scanKeys, subscribeKept, type RedisConnection } from '../../clients/redis';
 import { bundledServices, type RunningService } from '../../services';
 import { startWebhook, type RunningWebhook } from '../../services/webhook';
 import { connectUser, redisCommand, IrcServer, IrcUser, RedisCluster, startNgircd, startRedisCluster, waitUntil } from '../harness';
@@ -33,7 +33,8 @@ const services: RunningService[] = [];
 const events: InboundEvent[] = [];
 
 function env(): Record<string, string> {
-  return { IRC_HOST: irc.host, IRC_PORT: String(irc.port), IRC_NICK: 'zenbot', IRC_CHANNELS: '#test', IRC_SEND_RATE: '50', IRC_SEND_BURST: '20', LOG_LEVEL, ...cluster.env };
+  // The bot WAITs for one replica after each notice it finishes (routed to the stream's node).
+  return { IRC_HOST: irc.host, IRC_PORT: String(irc.port), IRC_NICK: 'zenbot', IRC_CHANNELS: '#test', IRC_SEND_RATE: '50', IRC_SEND_BURST: '20', LOG_LEVEL, ZEN_NOTICE_WAIT_REPLICAS: '1', ...cluster.env };
 }
 
 const botSays = (text: string) => (l: { command: string; nick?: string; params: string[] }) => l.command === 'PRIVMSG' && l.nick === 'zenbot' && l.params[0] === '#test' && l.params[1] === text;
@@ -80,7 +81,7 @@ beforeAll(async () => {
   for (const c of [probe, publisher]) c.on('error', () => undefined);
   probe.on('message', (_channel: string, message: string) => events.push(JSON.parse(message) as InboundEvent));
   await Promise.all([probe.connect(), publisher.connect()]);
-  await probe.subscribe(names.in);
+  await subscribeKept(probe, [names.in]);
   bridge = new Bridge(loadBotConfig(env()), createLogger(LOG_LEVEL, 'test-bot'));
   await bridge.start();
   await waitUntil(() => bridge.status().ircReady, 30000, 'the bridge to be on IRC');
@@ -120,8 +121,9 @@ describe('zenrelay on Redis Cluster', () => {
   });
 
   it('delivers `zen notify --wait` and webhook notices', async () => {
-    const result = await runZen(['notify', '--wait', '20', '#test', 'notify on the cluster'], cluster.env);
+    const result = await runZen(['notify', '--wait', '20', '#test', 'notify on the cluster'], { ...cluster.env, ZEN_NOTICE_WAIT_REPLICAS: '1', ZEN_NOTICE_WAIT_TIMEOUT_MS: '5000' });
     expect(result).toMatchObject({ code: 0, signal: null });
+    expect(result.stderr).not.toMatch(/replicas confirmed/);
     await alice.waitFor(botSays('notify on the cluster'), 10000, 0);
     expect(await postWebhook('webhook on the cluster')).toBe(202);
     await alice.waitFor(botSays('webhook on the cluster'), 15000, 0);

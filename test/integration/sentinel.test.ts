@@ -16,10 +16,10 @@ import { loadBotConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
 import { NoticeClient, prepareNotice } from '../../clients/notices';
 import { busNames, type InboundEvent } from '../../clients/protocol';
-import { createRedis, type RedisConnection } from '../../clients/redis';
+import { createRedis, subscribeKept, type RedisConnection } from '../../clients/redis';
 import { bundledServices, type RunningService } from '../../services';
 import { runZen } from '../support/notices';
-import { connectUser, delay, IrcUser, IrcServer, redisCommand, SENTINEL_MASTER, SentinelSetup, startNgircd, startSentinelSetup, waitUntil } from '../harness';
+import { connectUser, delay, redisInfo, IrcUser, IrcServer, redisCommand, SENTINEL_MASTER, SentinelSetup, startNgircd, startSentinelSetup, waitUntil } from '../harness';
 
 jest.setTimeout(180000);
 
@@ -88,7 +88,7 @@ beforeAll(async () => {
   probe.on('error', () => undefined);
   probe.on('message', (_channel: string, message: string) => events.push(JSON.parse(message) as InboundEvent));
   await probe.connect();
-  await probe.subscribe(busNames().in);
+  await subscribeKept(probe, [busNames().in]);
   hello = await bundledServices.hello.start({ redisUrl: 'redis://127.0.0.1:6379', namespace: '', env: { ...sentinel.env, LOG_LEVEL }, logger: createLogger(LOG_LEVEL, 'test-hello') });
   await startBridge();
 });
@@ -119,9 +119,11 @@ describe('zenrelay on Redis Sentinel', () => {
     await waitUntil(() => events.some((e) => e.type === 'privmsg' && e.data.message === marker), 20000, 'the message said after the failover to reach `in`');
     expect(bridge?.status().ircReady).toBe(true);
 
-    // A publisher started after the failover finds the new primary, and exits once done.
-    const result = await runZen(['notify', '--wait', '20', '#test', 'notified after the failover'], sentinel.env);
+    // A publisher started after the failover finds the new primary, and exits once done. The new
+    // primary has no replica now, so asking WAIT for one is reported (the notice is still queued and sent).
+    const result = await runZen(['notify', '--wait', '20', '#test', 'notified after the failover'], { ...sentinel.env, ZEN_NOTICE_WAIT_REPLICAS: '1', ZEN_NOTICE_WAIT_TIMEOUT_MS: '300' });
     expect(result).toMatchObject({ code: 0, signal: null });
+    expect(result.stderr).toMatch(/is queued, but only 0 of 1 replicas confirmed it within 300 ms \(ZEN_NOTICE_WAIT_REPLICAS\)/);
     await alice.waitFor(botSays('notified after the failover'), 10000);
   });
 
@@ -131,15 +133,15 @@ describe('zenrelay on Redis Sentinel', () => {
     // The killed primary comes back; the sentinels make it a replica of the new one.
     const demoted = sentinel.servers[0];
     await demoted.restart();
-    await waitUntil(async () => (await redisCommand(demoted.port, 'ROLE').then((r) => (r as string[])[0], () => '')) === 'slave', 40000, 'the old primary to rejoin as a replica');
+    await waitUntil(async () => (await redisInfo(demoted.port, 'replication').then((i) => i.get('master_link_status'), () => '')) === 'up', 40000, 'the old primary to rejoin as a replica, in sync');
 
-    const client = new NoticeClient({ redis: loadBotConfig(botEnv()).redis });
+    const client = new NoticeClient({ redis: loadBotConfig(botEnv()).redis, waitReplicas: 1, waitTimeoutMs: 5000 });
     await client.connect();
     const texts = Array.from({ length: 5 }, (_, i) => `queued before failover ${i}`);
     for (const text of texts) {
       const prepared = prepareNotice({ to: ['#test'], message: text, type: 'privmsg' });
       if (!prepared.ok) throw new Error(prepared.reason);
-      await client.send(prepared);
+      expect((await client.send(prepared)).replicas).toBe(1); // WAIT: the replica has it
     }
     await client.close();
     await sentinel.waitForReplicaInSync(20000);

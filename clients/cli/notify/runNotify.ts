@@ -1,4 +1,4 @@
-import { noticeFateTtl, botSettings, loadBusConfig } from '../../../bot/config';
+import { noticeFateTtl, botSettings, loadBusConfig, noticeWaitReplicas, noticeWaitTimeout } from '../../../bot/config';
 import { ConfigError } from '../../../bot/errors/ConfigError';
 import { read, type Env } from '../../../bot/settings';
 import { NoticeClient, prepareNotice, type NoticeFateView } from '../../notices';
@@ -25,10 +25,14 @@ export async function runNotify(plan: NotifyPlan, io: NotifyIo): Promise<number>
   const note = (text: string) => plan.verbose && io.err(`zen notify: ${text}\n`);
   let bus;
   let fateTtlSeconds: number;
+  let waitReplicas: number;
+  let waitTimeoutMs: number;
   let maxBytes: number;
   try {
     bus = loadBusConfig(io.env);
     fateTtlSeconds = read(io.env, noticeFateTtl);
+    waitReplicas = read(io.env, noticeWaitReplicas);
+    waitTimeoutMs = read(io.env, noticeWaitTimeout);
     maxBytes = read(io.env, botSettings.maxPayloadBytes);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -46,6 +50,8 @@ export async function runNotify(plan: NotifyPlan, io: NotifyIo): Promise<number>
     redis: bus.redis,
     namespace: bus.namespace,
     fateTtlSeconds,
+    waitReplicas,
+    waitTimeoutMs,
     connection: { connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false },
   });
   try {
@@ -59,6 +65,9 @@ export async function runNotify(plan: NotifyPlan, io: NotifyIo): Promise<number>
       const queued = await client.send(prepared);
       if (plan.printId) io.out(`${queued.id}\n`);
       note(`queued notice ${queued.id} (stream ${client.names.notices}, entry ${queued.entry})`);
+      if (queued.replicas !== undefined && queued.replicas < waitReplicas) {
+        say(`notice ${queued.id} is queued, but only ${queued.replicas} of ${waitReplicas} replicas confirmed it within ${waitTimeoutMs} ms (ZEN_NOTICE_WAIT_REPLICAS); a failover now could lose it`);
+      }
     } catch (err) {
       say(`queueing notice ${prepared.id} in Redis at ${where} failed: ${client.explain(err)}; it may or may not be queued (redis-cli HGETALL ${client.names.noticePrefix}${prepared.id})`);
       return NOTIFY_EXIT.redis;

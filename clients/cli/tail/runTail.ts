@@ -6,7 +6,7 @@
  */
 import type { BusConfig } from '../../../bot/config';
 import { busNames } from '../../protocol';
-import { createRedis, describeTarget, isCluster } from '../../redis';
+import { createRedis, describeTarget, isCluster, subscribeKept } from '../../redis';
 import { matches, TailFilter } from './filter';
 import { formatPayload, jsonLine, TailSource } from './format';
 import { createStyle } from './style';
@@ -56,7 +56,7 @@ export async function runTail(options: TailOptions): Promise<RunningTail> {
   });
 
   sub.connect().catch(() => undefined); // failures are reported by the error handler and retried
-  await sub.subscribe(...sourceOf.keys());
+  await subscribeKept(sub, [...sourceOf.keys()]);
   options.err(`zen tail: watching ${[...sourceOf.keys()].join(', ')} on ${url} (Ctrl-C to stop)\n`);
 
   return {
