@@ -4,7 +4,8 @@
  * REDIS_CLUSTER_NODES: relay in and out, services answering commands and the
  * registry listing them (SCAN on every master), `zen notify --wait`, the
  * webhook; then the master holding the notices stream is killed, its replica
- * promoted, and the relay, the services and the notices carry on.
+ * promoted, and the relay, the services and the notices carry on; then the
+ * node holding the bot's subscription is killed and the relay carries on.
  */
 import { Bridge } from '../../bot/bridge';
 import { loadBotConfig } from '../../bot/config';
@@ -142,5 +143,30 @@ describe('zenrelay on Redis Cluster', () => {
     await waitUntil(async () => (await postWebhook('webhook after the takeover')) === 202, 20000, 'the webhook to queue again');
     await alice.waitFor(botSays('webhook after the takeover'), 15000, 0);
     expect(await askUntilAnswered('!services', /hello/)).toMatch(/help/);
+  });
+
+  it("moves the bot's subscription when the node it is on fails", async () => {
+    // The server killed above rejoins (as a replica), so one more failure leaves every slot covered.
+    for (const server of cluster.servers) {
+      const alive = await redisCommand(server.port, 'PING').then(() => true, () => false);
+      if (!alive) await server.restart();
+    }
+    await waitUntil(async () => (await cluster.nodes()).every((n) => !n.failed), 30000, 'every cluster node to be back');
+    const subscriberNode = async (name: string) => {
+      for (const server of cluster.servers) {
+        const list = String(await redisCommand(server.port, 'CLIENT', 'LIST', 'TYPE', 'pubsub').catch(() => ''));
+        if (list.includes(`name=ioredis-cluster(subscriber):${name} `)) return server;
+      }
+      return undefined;
+    };
+    const host = await subscriberNode('zenrelay-bot');
+    expect(host).toBeDefined();
+    const wasMaster = (await cluster.nodes()).some((n) => n.port === host?.port && n.role === 'master');
+    await host?.kill();
+    if (wasMaster && host) await cluster.waitForTakeover(host.port);
+
+    await waitUntil(async () => (await subscriberNode('zenrelay-bot')) !== undefined, 30000, "the bot's `out` subscription to move to a live node");
+    await relayInAndOut('after the subscriber node failed');
+    await askUntilAnswered('!woot', 'Indeed!');
   });
 });
