@@ -126,6 +126,7 @@ export function createRedis(target: RedisTarget, options: RedisConnectionOptions
       return new Redis(target.url, common);
     case 'sentinel': {
       const parts = urlParts(target.url);
+      const retries = options.retryStrategy === undefined || options.retryStrategy(1) !== null;
       const conn = new Redis({
         ...common,
         sentinels: target.sentinels,
@@ -138,12 +139,11 @@ export function createRedis(target: RedisTarget, options: RedisConnectionOptions
         ...(parts.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
         ...(target.sentinelPassword !== undefined ? { sentinelPassword: target.sentinelPassword } : {}),
         ...(target.sentinelTls ? { sentinelTLS: {} } : {}),
-        // Keep asking the sentinels however long they are all away.
-        sentinelRetryStrategy: (times: number) => Math.min(times * 100, 2000),
+        // Keep asking the sentinels however long they are all away, unless the caller gives up at once.
+        sentinelRetryStrategy: (times: number) => (retries ? Math.min(times * 100, 2000) : null),
       });
-      // ioredis 6 leaves the failover detector's sentinel connections open after quit() (only
-      // disconnect() closes them), which would keep a finished `zen notify` running: close them.
-      conn.on('end', () => conn.disconnect());
+      // Only for connections meant to retry (zen notify's gives up at once, on purpose).
+      keepSentinelConnection(conn, retries);
       return conn;
     }
     case 'cluster': {
@@ -168,6 +168,41 @@ export function createRedis(target: RedisTarget, options: RedisConnectionOptions
       return new Cluster(target.nodes, clusterOptions);
     }
   }
+}
+
+/**
+ * Two ioredis 6 Sentinel-mode defects, worked around:
+ * - a `+switch-master` announced while the client is asking the sentinels for
+ *   the primary (it reconnects after the old one died) makes connect() fail
+ *   and the client ends for good (status `end`, no retry): seen in the
+ *   Sentinel test under load. A connection that ends without quit() or
+ *   disconnect() is connected again (its subscriptions come back on ready),
+ *   unless its retry strategy says not to retry.
+ * - after quit() the failover detector's sentinel connections stay open (only
+ *   disconnect() closes them), which would keep a finished `zen notify`
+ *   running: they are closed once the connection ends.
+ */
+function keepSentinelConnection(conn: Redis, retries: boolean): void {
+  let closing = false;
+  const quit = conn.quit.bind(conn) as (...args: unknown[]) => Promise<'OK'>;
+  const disconnect = conn.disconnect.bind(conn);
+  conn.quit = ((...args: unknown[]) => {
+    closing = true;
+    return quit(...args);
+  }) as Redis['quit'];
+  conn.disconnect = (reconnect?: boolean) => {
+    if (!reconnect) closing = true; // disconnect(true) is ioredis' own reconnect
+    disconnect(reconnect);
+  };
+  conn.on('end', () => {
+    if (closing || !retries) {
+      disconnect();
+      return;
+    }
+    setTimeout(() => {
+      if (!closing && conn.status === 'end') conn.connect().catch(() => undefined);
+    }, 200).unref();
+  });
 }
 
 /**

@@ -3,6 +3,7 @@
  * REDIS_SENTINELS / REDIS_SENTINEL_MASTER / REDIS_CLUSTER_NODES stops each
  * one with exit code 2 and a line naming the variable, before connecting.
  */
+import { NOTIFY_EXIT } from '../../clients/cli/notify/notifyPlan';
 import { runZen } from '../support/notices';
 
 jest.setTimeout(60000);
@@ -24,5 +25,14 @@ describe.each(programs)('zen %s', (name, args) => {
     const result = await runZen(args, { IRC_HOST: '127.0.0.1', ...env }, { timeoutMs: 20000 });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^zen ${name}: ${variable} `));
+  });
+});
+
+describe('zen notify with unreachable sentinels', () => {
+  it('gives up at once with the Redis exit code, naming the settings to check', async () => {
+    const result = await runZen(['notify', '#x', 'hi'], { REDIS_SENTINELS: '127.0.0.1:1', REDIS_SENTINEL_MASTER: 'm' }, { timeoutMs: 20000 });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(NOTIFY_EXIT.redis);
+    expect(result.stderr).toMatch(/cannot reach Redis at sentinel master "m" via 127\.0\.0\.1:1: .*REDIS_SENTINELS and REDIS_SENTINEL_MASTER right\? Nothing was queued/);
   });
 });
