@@ -238,11 +238,12 @@ export async function waitForReplicas(redis: RedisConnection, key: string, repli
 
 /**
  * SUBSCRIBE now, and again after every reconnect. ioredis resubscribes by
- * itself, but only to channels whose SUBSCRIBE reply it had seen: a connection
- * dropped between a reconnect and that reply (a Sentinel `+switch-master`
- * arriving right after the client found the new primary does exactly this)
- * comes back subscribed to nothing. SUBSCRIBE twice is harmless. Call the
- * returned function before UNSUBSCRIBE to stop re-subscribing.
+ * itself, but only to channels whose SUBSCRIBE reply it had recorded, so a
+ * connection dropped between a reconnect and that reply (as a Sentinel
+ * `+switch-master` right after the client found the new primary can do) could
+ * come back subscribed to nothing; this makes sure it does not. SUBSCRIBE
+ * twice is harmless. Call the returned function before UNSUBSCRIBE to stop
+ * re-subscribing.
  */
 export async function subscribeKept(conn: RedisConnection, channels: string[]): Promise<() => void> {
   let kept = true;
