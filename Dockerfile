@@ -11,7 +11,11 @@
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# the npm workspaces (@zenrelay/protocol, runtime, sdk): their package.json before npm ci
+COPY clients/protocol/package.json ./clients/protocol/
+COPY clients/runtime/package.json ./clients/runtime/
+COPY clients/sdk/package.json ./clients/sdk/
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY types ./types
 COPY bot ./bot
@@ -26,8 +30,14 @@ ENV NODE_ENV=production \
     HTTP_PORT=8080
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY clients/protocol/package.json ./clients/protocol/
+COPY clients/runtime/package.json ./clients/runtime/
+COPY clients/sdk/package.json ./clients/sdk/
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/clients/protocol/dist ./clients/protocol/dist
+COPY --from=build /app/clients/runtime/dist ./clients/runtime/dist
+COPY --from=build /app/clients/sdk/dist ./clients/sdk/dist
 # the unprivileged user of the node images (uid 1000)
 USER node
 EXPOSE 8080

@@ -1,15 +1,26 @@
-import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '../clients/protocol';
-import { isCluster } from '../clients/redis';
-import { commandLines } from './commandLines';
+import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '@zenrelay/protocol';
+import { commandLines, REPLY_TAG } from './commandLines';
 import { createNoticeConsumer, NoticeConsumer } from './durable';
-import type { BotConfig } from './config';
+import { adminChannel, type BotConfig } from './config';
+import { clientTagAllowed } from './delivery/clientTags';
+import { DeliveryTracker } from './delivery/deliveryTracker';
+import { parseIrcLine } from './delivery/ircLine';
 import { InboundEvents } from './irc/inboundEvents';
+import { standardReply, standardReplyError } from './irc/standardReplies';
 import { IrcConnection, IrcConnectionOptions } from './irc/ircConnection';
-import { Logger, RateLimitedLog } from './log';
+import { isCluster, Logger, RateLimitedLog } from '@zenrelay/runtime';
 import { BotMetrics } from './metrics';
-import { SendQueue } from './outbound/sendQueue';
+import { SendQueue, RAW_KEY } from './outbound/sendQueue';
+import { InStreamWriter } from './redis/inStream';
 import { RedisBus } from './redis/redisBus';
+import { DEFAULT_ANNOUNCE_MIN_INTERVAL_MS, ReturnAnnouncer, returnMessage } from './returnAnnouncer';
 import { VERSION } from './version';
+import { randomUUID } from 'node:crypto';
+import type { Client } from 'irc-framework';
+import { ChannelMembers } from './irc/channelMembers';
+import { BotStatus, registerBotMethods } from './rpc/methods';
+import { RpcServer } from './rpc/rpcServer';
+import { WhoisLookup } from './rpc/whois';
 
 /**
  * The bot: IRC events go to `in`, commands from `out` go to IRC through the
@@ -22,6 +33,8 @@ export interface BridgeTuning {
   nickRegainMs?: number;
   joinTimeoutMs?: number;
   rejoinDelayMs?: number;
+  /** Shortest time between two "back after …" announcements (default 10 min, or the threshold if longer). */
+  announceMinIntervalMs?: number;
   random?: () => number;
 }
 
@@ -36,8 +49,14 @@ export interface BridgeStatus {
 }
 
 const INPUT_PREVIEW_CHARS = 200;
+/** A server line that may be an IRCv3 standard reply (checked cheaply before parsing). */
+const STANDARD_REPLY = /^(?:@\S+ +)?(?::\S+ +)?(?:FAIL|WARN|NOTE) /;
 /** Longest wait for the notices reader to stop at shutdown (it can hang while Redis is down). */
 const NOTICES_STOP_MS = 3000;
+/** Longest wait for the server's answer to a `whois` request's WHOIS. */
+const WHOIS_TIMEOUT_MS = 5000;
+/** Longest wait at shutdown for the server to confirm the last lines written. */
+const DELIVERY_PROOF_MS = 5000;
 
 export class Bridge {
   readonly metrics = new BotMetrics();
@@ -46,8 +65,19 @@ export class Bridge {
   private readonly queue: SendQueue;
   private readonly inbound: InboundEvents;
   private readonly notices: NoticeConsumer;
+  /** What became of each line written: confirmed by the server, refused, or lost (bot/delivery). */
+  readonly delivery: DeliveryTracker;
   private readonly badInputLog: RateLimitedLog;
+  private readonly badLineLog: RateLimitedLog;
+  /** Set when ZEN_ANNOUNCE_RETURN_AFTER_SECONDS is on. */
+  private readonly announcer: ReturnAnnouncer | undefined;
   private readonly names;
+  private readonly inStream: InStreamWriter;
+  private readonly rpc: RpcServer;
+  private readonly members: ChannelMembers;
+  private readonly whois: WhoisLookup;
+  private readonly startedAt = new Date();
+  private client: Client | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -57,24 +87,51 @@ export class Bridge {
   ) {
     this.names = busNames(config.namespace, { hashTags: isCluster(config.redis) });
     this.badInputLog = new RateLimitedLog(log);
-    this.bus = new RedisBus({ target: config.redis, names: this.names, inBufferMax: config.inBufferMax }, log, this.metrics);
+    this.badLineLog = new RateLimitedLog(log);
+    this.bus = new RedisBus({ target: config.redis, names: this.names, inBufferMax: config.inBufferMax, adminChannel: adminChannel(config) }, log, this.metrics);
+    this.inStream = new InStreamWriter({ target: config.redis, stream: this.names.inStream, maxLen: config.inStreamMaxLen, bufferMax: config.inBufferMax }, log);
+    this.rpc = new RpcServer(config.redis, this.names, log);
+    this.members = new ChannelMembers(() => this.client?.network.options.PREFIX ?? [{ symbol: '@', mode: 'o' }, { symbol: '+', mode: 'v' }]);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
+    this.delivery = new DeliveryTracker({
+      writeLine: (line) => this.irc.writeLine(line),
+      charge: (lines) => this.queue.charge(lines),
+      queueDepth: () => this.queue.depth,
+      labels: () => this.irc.hasCap('labeled-response'),
+      echo: () => this.irc.hasCap('echo-message'),
+      tags: () => this.irc.hasCap('message-tags'),
+      ownNick: () => this.irc.nick,
+    });
     this.notices = createNoticeConsumer(config, this.names, this.irc, this.queue, log, this.metrics);
+    this.metrics.watchConnections(() => ({ irc: this.irc.isConnected, redis: this.bus.connected }));
+    if (config.announceReturnAfterSeconds > 0) {
+      const thresholdMs = config.announceReturnAfterSeconds * 1000;
+      this.announcer = new ReturnAnnouncer({ thresholdMs, minIntervalMs: tuning.announceMinIntervalMs ?? Math.max(thresholdMs, DEFAULT_ANNOUNCE_MIN_INTERVAL_MS) });
+    }
     this.inbound = new InboundEvents({
       botNick: () => this.irc.nick,
       commandPrefix: config.commandPrefix,
       directed: config.directed,
+      answerBots: config.answerBots,
       version: `zenrelay ${VERSION}`,
       publish: (event) => this.publishIn(event),
+      invalid: (type, why) => {
+        this.metrics.ircBadLines.inc({ reason: 'invalid_event' });
+        this.badLineLog.warn({ type, why }, 'a malformed IRC line gave an incomplete event; not published');
+      },
       ctcpReply: (nick, text) => this.queue.enqueue([{ key: nick.toLowerCase(), line: `NOTICE ${nick} :${text}` }]),
     });
+    this.whois = new WhoisLookup((line) => this.queue.enqueue([{ key: 'zenrelay:whois', line }]));
+    registerBotMethods(this.rpc, { status: () => this.botStatus(), members: this.members, whois: this.whois, whoisTimeoutMs: WHOIS_TIMEOUT_MS });
     this.wire();
   }
 
   /** Connects to Redis (waits for it), then starts connecting to IRC (does not wait). */
   async start(): Promise<void> {
     await this.bus.start((payload, channel) => this.onOut(payload, channel));
+    this.inStream.start();
+    await this.rpc.start();
     await this.notices.start();
     this.irc.start();
   }
@@ -91,6 +148,20 @@ export class Bridge {
     };
   }
 
+  /** What the `status` request answers. */
+  botStatus(): BotStatus {
+    const s = this.status();
+    return {
+      version: VERSION,
+      started: this.startedAt.toISOString(),
+      uptime_seconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
+      redis: { connected: s.redis },
+      irc: { server: `${this.config.ircHost}:${this.config.ircPort}`, registered: s.ircRegistered, ready: s.ircReady, nick: s.nick, channels: s.channels, wanted_channels: s.wantedChannels },
+      send_queue_depth: s.queueDepth,
+      in_stream: { enabled: this.inStream.enabled, pending: this.inStream.pending },
+    };
+  }
+
   /**
    * Graceful stop: take no more commands, let the send queue drain (bounded by
    * ZEN_SHUTDOWN_TIMEOUT_MS), QUIT, flush `in`, close Redis.
@@ -103,6 +174,7 @@ export class Bridge {
   private async shutdown(): Promise<void> {
     this.log.info({ queued: this.queue.depth }, 'shutting down');
     await this.bus.unsubscribe();
+    await this.rpc.stop();
     if (!(await settlesWithin(this.notices.stopReading(), NOTICES_STOP_MS))) {
       this.log.warn({ waitedMs: NOTICES_STOP_MS }, 'the durable notices reader did not stop (Redis down?); shutting down anyway');
     }
@@ -110,48 +182,127 @@ export class Bridge {
       const drained = await this.queue.drain(this.config.shutdownTimeoutMs);
       if (!drained) this.log.warn({ unsent: this.queue.depth }, 'send queue not drained before the shutdown timeout');
     }
+    if (this.delivery.unsettled > 0 && !(await this.delivery.settled(DELIVERY_PROOF_MS))) {
+      this.log.warn({ unconfirmed: this.delivery.unsettled }, 'the IRC server did not confirm the last lines before shutdown; their notices stay queued and are sent again at the next start');
+    }
     this.queue.close();
+    this.delivery.close();
     await this.notices.close();
     await this.irc.stop('zenrelay shutting down');
-    await this.bus.stop();
+    await Promise.all([this.bus.stop(), this.inStream.stop()]);
     this.log.info('stopped');
   }
 
   private wire(): void {
     const { irc, queue, metrics } = this;
-    irc.on('client', (client) => this.inbound.attach(client));
+    irc.on('client', (client) => {
+      this.client = client;
+      client.requestCap(['echo-message', 'labeled-response', 'setname']);
+      client.on('raw', (event) => {
+        if (!event.from_server) return;
+        this.delivery.onServerLine(event.line);
+        if (STANDARD_REPLY.test(event.line)) this.onStandardReply(event.line);
+      });
+      this.inbound.attach(client);
+      this.whois.attach(client);
+      this.trackMembers(client);
+    });
     irc.on('registered', ({ nick }) => {
       metrics.ircRegistered.set(1);
       this.bus.setNick(nick);
     });
     irc.on('nick', ({ new: nick }) => this.bus.setNick(nick));
-    irc.on('ready', ({ nick, channels }) => {
-      queue.setWriter((line) => irc.writeLine(line));
-      this.publishIn(envelope('connected', { server: this.config.ircHost, channels, nick }));
-    });
+    irc.on('ready', ({ nick, channels }) => void this.onIrcReady(nick, channels));
     irc.on('disconnected', () => {
       metrics.ircRegistered.set(0);
       queue.setWriter(null);
+      this.delivery.connectionLost();
+      this.announcer?.wentDown();
+      this.members.clear();
     });
     irc.on('reconnecting', () => metrics.ircReconnects.inc());
-    irc.on('ownLine', () => queue.charge(1));
+    irc.on('ownLine', (line) => {
+      queue.charge(1);
+      this.delivery.noteOwnLine(line);
+    });
+    irc.on('badLine', ({ reason, line, bytes, error }) => {
+      metrics.ircBadLines.inc({ reason });
+      const preview = line === undefined ? undefined : line.slice(0, INPUT_PREVIEW_CHARS);
+      this.badLineLog.warn({ reason, line: preview, bytes, error: error instanceof Error ? error.message : error }, 'dropped a bad line from the IRC server; carrying on');
+    });
+    irc.on('lineFixed', ({ line, fitted }) => {
+      for (const fix of new Set(fitted.fixes)) metrics.ircLinesFixed.inc({ fix });
+      this.badLineLog.warn({ line: line.slice(0, INPUT_PREVIEW_CHARS), fixes: fitted.fixes, reason: fitted.dropReason, lines: fitted.lines.length }, 'an outgoing IRC line was fixed to stay within one 512-byte line');
+    });
     queue.on('written', ({ line, waitedMs }) => {
-      metrics.linesOut.inc({ command: line.slice(0, line.indexOf(' ')) });
-      metrics.sendDelay.observe(waitedMs / 1000);
+      metrics.lineWritten(line.slice(0, line.indexOf(' ')), waitedMs / 1000);
       metrics.queueDepth.set(queue.depth);
     });
   }
 
+  private async onIrcReady(nick: string, channels: string[]): Promise<void> {
+    const back = this.announcer?.cameBack();
+    if (back) {
+      // Read before anything is sent: what piled up during the outage. (Only microtasks run meanwhile.)
+      const notices = await this.metrics.value(this.metrics.noticesPending);
+      if (!this.irc.isReady) return;
+      this.announceReturn(returnMessage(back.outageMs, { notices, messages: this.queue.depth }), channels);
+    }
+    this.queue.setWriter(this.delivery.write, () => this.irc.corkWrites());
+    // Bot etiquette: where the network has a bot mode (ISUPPORT BOT=B), the bot wears it.
+    const botMode = this.irc.isupport('BOT');
+    if (typeof botMode === 'string' && /^[A-Za-z]$/.test(botMode)) this.queue.enqueue([{ key: RAW_KEY, line: `MODE ${nick} +${botMode}` }]);
+    this.publishIn(envelope('connected', { server: this.config.ircHost, channels, nick }));
+  }
+
+  /** One NOTICE per channel, ahead of the delayed lines (so readers know they are late), charged to the rate limit. */
+  private announceReturn(text: string, channels: string[]): void {
+    for (const channel of channels) {
+      if (this.irc.writeLine(`NOTICE ${channel} :${text}`)) this.queue.charge(1);
+    }
+    this.metrics.returnAnnouncements.inc();
+    this.log.info({ channels, text }, 'told the channels the bot is back');
+  }
+
+  /** IRCv3 FAIL / WARN / NOTE: logged (rate-limited) and published on the errors channel, source `irc`. */
+  private onStandardReply(raw: string): void {
+    const line = parseIrcLine(raw.replace(/[\r\n]+$/, ''));
+    const reply = line && standardReply(line);
+    if (!reply) return;
+    const { code, reason } = standardReplyError(reply);
+    const fields = { code, reason, command: reply.command };
+    if (reply.kind === 'NOTE') this.log.info(fields, 'IRC server note');
+    else this.badInputLog.warn(fields, reply.kind === 'FAIL' ? 'the IRC server refused a command (FAIL)' : 'IRC server warning (WARN)');
+    const input = raw.replace(/[\r\n]+$/, '').slice(0, INPUT_PREVIEW_CHARS);
+    this.bus.publishError(envelope('error', { code, reason, source: 'irc', input }));
+  }
+
+  /** Gives the event its id, publishes it on `in` first, then appends it to the `in` stream. */
   private publishIn(event: InboundEvent): void {
-    this.metrics.inEvents.inc({ type: event.type });
-    this.bus.publishIn(event);
+    const withId = { ...event, id: randomUUID() } as InboundEvent;
+    this.bus.publishIn(withId);
+    this.inStream.append(withId);
+  }
+
+  /** Keeps the channel member lists the `names` request answers from. */
+  private trackMembers(client: Client): void {
+    const m = this.members;
+    const isMe = (nick: string) => client.caseCompare(nick, this.irc.nick);
+    client.on('userlist', (e) => m.userlist(e.channel, e.users));
+    client.on('join', (e) => m.join(e.channel, e.nick, isMe(e.nick)));
+    client.on('part', (e) => m.leave(e.channel, e.nick, isMe(e.nick)));
+    client.on('kick', (e) => m.leave(e.channel, e.kicked, isMe(e.kicked)));
+    client.on('quit', (e) => m.quit(e.nick));
+    client.on('nick', (e) => m.rename(e.nick, e.new_nick));
+    client.on('mode', (e) => m.mode(e.target, e.modes));
   }
 
   private onOut(payload: Buffer, channel: string): void {
     if (this.stopping) return;
     const parsed = parseOutbound(payload, { maxBytes: this.config.maxPayloadBytes });
     if (!parsed.ok) return this.reject(parsed.rejection, payload, channel);
-    const result = commandLines(parsed.command, { identity: this.irc.identity, rawAllow: this.config.rawAllow });
+    const replyTag = this.irc.hasCap('message-tags') && clientTagAllowed(this.irc.isupport('CLIENTTAGDENY'), REPLY_TAG);
+    const result = commandLines(parsed.command, { identity: this.irc.identity, rawAllow: this.config.rawAllow, replyTag });
     if (!result.ok) return this.reject(result.rejection, payload, channel);
     if (!this.queue.enqueue(result.lines)) {
       const rejection: Rejection = { code: 'queue_full', reason: `the send queue holds ${this.queue.depth} lines (ZEN_QUEUE_MAX_LINES); try again later` };

@@ -1,7 +1,10 @@
-import type { OutboundCommand, Rejection } from '../clients/protocol';
-import { MIN_SPLIT_BYTES, splitText, textBudget } from './outbound/splitter';
+import type { OutboundCommand, Rejection } from '@zenrelay/protocol';
+import { IRC_LINE_MAX, MIN_SPLIT_BYTES, splitText, textBudget } from './outbound/splitter';
+import { isRelayedCommand, prefixBytes } from './irc/lineWriter';
 import { RAW_KEY, type OutboundLine } from './outbound/sendQueue';
+import { withoutCtcp } from './outbound/ctcpGuard';
 import type { Identity } from './irc/ircConnection';
+import { escapeTagValue } from './delivery/ircLine';
 
 /**
  * Turns a valid `out` command into the exact IRC lines to send: text split to
@@ -12,39 +15,65 @@ import type { Identity } from './irc/ircConnection';
 export interface LineContext {
   identity: Identity;
   rawAllow: readonly string[];
+  /** The server lets clients send the `+draft/reply` client tag (message-tags, not denied by CLIENTTAGDENY). */
+  replyTag?: boolean;
 }
+
+/** The IRCv3 client tag that threads a reply to the message it answers. */
+export const REPLY_TAG = '+draft/reply';
 
 export type LinesResult = { ok: true; lines: OutboundLine[] } | { ok: false; rejection: Rejection };
 
-const RAW_MAX_BYTES = 510;
-
 export function commandLines(command: OutboundCommand, context: LineContext): LinesResult {
-  if (command.kind === 'raw') return rawLines(command.line, context.rawAllow);
+  if (command.kind === 'raw') return rawLines(command.line, context);
   const { identity } = context;
   const ircCommand = command.type === 'notice' ? 'NOTICE' : 'PRIVMSG';
   const action = command.type === 'privmsg_action';
+  // \x01 would frame a CTCP request: text on `out` never carries one (an action's frame is the bot's own).
+  const message = withoutCtcp(command.message);
+  if (!/[^\r\n\x00]/.test(message)) return reject('empty_message', 'message has no text to send once CTCP delimiters (\\x01) are removed', command.id);
   const lines: OutboundLine[] = [];
+  // Client tags do not count against the 512 bytes of the message itself.
+  const tags = command.replyTo !== undefined && context.replyTag ? `@${REPLY_TAG}=${escapeTagValue(command.replyTo)} ` : '';
   for (const target of command.targets) {
     const budget = textBudget({ nick: identity.nick, user: identity.user, host: identity.host, command: ircCommand, target, action });
     if (budget < MIN_SPLIT_BYTES) {
       return reject('bad_target', `target ${JSON.stringify(target)} is too long to send anything to`, command.id);
     }
     const key = target.toLowerCase();
-    for (const chunk of splitText(command.message, budget)) {
+    for (const chunk of splitText(message, budget)) {
       const text = action ? `\x01ACTION ${chunk}\x01` : chunk;
-      lines.push({ key, line: `${ircCommand} ${target} :${text}` });
+      lines.push({ key, line: `${tags}${ircCommand} ${target} :${text}` });
     }
   }
   return { ok: true, lines };
 }
 
-function rawLines(line: string, rawAllow: readonly string[]): LinesResult {
+/**
+ * Longest raw line the server relays to others with the bot's prefix in front
+ * (`:nick!user@host `, unknown parts at their worst), as it does for TOPIC,
+ * PART or KICK: that must still fit in 512 bytes.
+ */
+export function rawMaxBytes(identity: Identity): number {
+  return IRC_LINE_MAX - 2 - prefixBytes(identity);
+}
+
+/** A raw line the server does not relay (NAMES, JOIN) only has to fit itself: 510 bytes and CRLF. */
+const UNRELAYED_MAX_BYTES = IRC_LINE_MAX - 2;
+
+function rawLines(line: string, { rawAllow, identity }: LineContext): LinesResult {
   const verb = line.split(' ', 1)[0].toUpperCase();
   if (!rawAllow.includes(verb)) {
     return reject('raw_not_allowed', `raw command ${verb} is not allowed (ZEN_RAW_ALLOW is ${rawAllow.join(',') || 'empty'})`);
   }
-  if (Buffer.byteLength(line) > RAW_MAX_BYTES) {
-    return reject('bad_raw', `raw command is ${Buffer.byteLength(line)} bytes; an IRC line holds at most ${RAW_MAX_BYTES}`);
+  const size = Buffer.byteLength(line);
+  if (isRelayedCommand(verb)) {
+    const relayed = prefixBytes(identity) + size + 2;
+    if (relayed > IRC_LINE_MAX) {
+      return reject('bad_raw', `raw command is ${relayed} bytes as the server relays it with the bot's prefix (${prefixBytes(identity)} bytes); an IRC line holds at most ${IRC_LINE_MAX}, so shorten it by ${relayed - IRC_LINE_MAX}`);
+    }
+  } else if (size > UNRELAYED_MAX_BYTES) {
+    return reject('bad_raw', `raw command is ${size} bytes; an IRC line holds at most ${UNRELAYED_MAX_BYTES}: shorten it`);
   }
   return { ok: true, lines: [{ key: RAW_KEY, line }] };
 }

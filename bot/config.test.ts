@@ -1,5 +1,5 @@
 import { loadBotConfig, loadBusConfig } from './config';
-import { ConfigError } from './errors/ConfigError';
+import { ConfigError } from '@zenrelay/runtime';
 
 const base = { IRC_HOST: 'irc.example.org' };
 
@@ -67,6 +67,15 @@ describe('loadBotConfig', () => {
     expect(err.variable).toBe(variable);
     expect(err.message.startsWith(variable)).toBe(true);
   });
+});
+
+it.each([
+  [{ IRC_SEND_RATE: '-1' }, 'IRC_SEND_RATE must be 0 or more (at most 10000), got -1'],
+  [{ IRC_SEND_RATE: 'fast' }, 'IRC_SEND_RATE must be a number from 0 to 10000 (like 0.5), got "fast"'],
+  [{ IRC_PORT: '70000' }, 'IRC_PORT must be 65535 or less (at least 1), got 70000'],
+  [{ IRC_SEND_BURST: '1.5' }, 'IRC_SEND_BURST must be a whole number from 1 to 1000, got "1.5"'],
+])('a bad number says what is allowed (%o)', (env, message) => {
+  expect(errorFor({ IRC_HOST: 'irc.example.org', ...env }).message).toBe(message);
 });
 
 describe('loadBusConfig', () => {

@@ -1,5 +1,6 @@
 import { loadBotConfig } from './config';
-import { redactConfig, redactUrl } from './log';
+import { redactConfig, redactUrl, redactUrlsIn } from '@zenrelay/runtime';
+import fc from 'fast-check';
 
 const SECRETS = {
   IRC_PASSWORD: 'serverpass-7f3a',
@@ -59,7 +60,37 @@ describe('redactUrl', () => {
     ['redis://:p@ss@host:6379', 'redis://***@host:6379'],
     ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
     ['rediss://host', 'rediss://host'],
+    // ioredis takes the password from the query string too
+    ['redis://127.0.0.1:6379/?password=hunter2', 'redis://127.0.0.1:6379/?password=***'],
+    ['redis://127.0.0.1:6379/0?db=1&password=p%40ss', 'redis://127.0.0.1:6379/0?db=1&password=***'],
+    ['redis://host/?sentinelPassword=s3&name=m', 'redis://host/?sentinelPassword=***&name=m'],
+    ['redis://u:pw@host/?password=q', 'redis://***@host/?password=***'],
+    // an unescaped / in the password: the rest of it would look like a path
+    ['redis://:pa/ss@host:6379', 'redis://***'],
+    ['redis://[bad', 'redis://***'],
   ])('%s → %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
+  });
+
+  it('never lets a userinfo or query secret through (property)', () => {
+    const secret = fc.stringMatching(/^[A-Za-z0-9@:\/?#%!$&'()*+,;=._~-]{6,20}$/).filter((s) => /[A-Za-z0-9]{6}/.test(s));
+    fc.assert(
+      fc.property(secret, fc.constantFrom('userinfo', 'query', 'both'), (pw, where) => {
+        const enc = encodeURIComponent(pw);
+        const url =
+          where === 'userinfo' ? `redis://:${pw}@h:6379/0` : where === 'query' ? `redis://h:6379/?password=${enc}` : `redis://u:${pw}@h/?db=0&password=${enc}`;
+        const shown = redactUrl(url);
+        const core = /[A-Za-z0-9]{6,}/.exec(pw)![0];
+        return !shown.includes(core) || 'redis://h:6379/0'.includes(core) || 'redis://***@h/?db=0&password=***'.includes(core);
+      }),
+    );
+  });
+});
+
+describe('redactUrlsIn', () => {
+  it('redacts every Redis URL inside a message', () => {
+    expect(redactUrlsIn('cannot connect to redis://:pw@h:1 or rediss://h/?password=x, giving up')).toBe(
+      'cannot connect to redis://***@h:1 or rediss://h/?password=***, giving up',
+    );
   });
 });

@@ -1,9 +1,10 @@
 import { Bridge } from './bridge';
 import { loadBotConfig } from './config';
-import { CONFIG_EXIT_CODE, ConfigError } from './errors/ConfigError';
+import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
 import { startBridgeHttp } from './http';
-import { createLogger, redactConfig } from './log';
-import { onShutdownSignals } from './shutdownSignals';
+import { createLogger } from '@zenrelay/runtime';
+import { onShutdownSignals } from '@zenrelay/runtime';
+import { logStarting } from './startupLog';
 
 /**
  * `zen bot`: read the configuration, run the bridge (and the HTTP endpoint
@@ -34,11 +35,7 @@ export async function runBot(env: NodeJS.ProcessEnv = process.env): Promise<void
     await http?.close();
   }, log);
 
-  log.info({ config: redactConfig(config) }, 'starting');
-  if (config.ircChannels.length === 0) {
-    // The usual cause: `IRC_CHANNELS=#chan` in a .env file, where an unquoted # starts a comment.
-    log.warn('IRC_CHANNELS is empty: the bot joins no channel. In a .env file, quote channel names: IRC_CHANNELS="#a,#b"');
-  }
+  logStarting(log, config);
   bridge = new Bridge(config, log);
 
   http = await startBridgeHttp(config, bridge, log).catch((err: Error) => {

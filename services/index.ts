@@ -1,7 +1,9 @@
-import type { Logger } from '../bot/log';
 import { startHello } from './hello';
 import { startHelp } from './help';
 import { startWebhook } from './webhook';
+import type { ServiceStarter } from './service';
+
+export type { RunningService, ServiceContext, ServiceStarter } from './service';
 
 /**
  * The bundled services, by name. Each one is an independent process when run
@@ -9,31 +11,30 @@ import { startWebhook } from './webhook';
  * service's folder exports a starter; add it to `bundledServices` below.
  */
 
-export interface ServiceContext {
-  /** REDIS_URL and ZEN_NAMESPACE, as the bot reads them. */
-  redisUrl: string;
-  namespace: string;
-  /** The whole environment, for service-specific settings (tokens, ports). */
-  env: NodeJS.ProcessEnv;
-  logger: Logger;
-}
-
-export interface RunningService {
-  readonly name: string;
-  /** Stops the service and closes its connections. */
-  close(): Promise<void>;
-}
-
-export type ServiceStarter = (context: ServiceContext) => Promise<RunningService>;
-
 export interface BundledService {
   /** One line for `zen service --help`. */
   description: string;
   start: ServiceStarter;
+  /**
+   * For an optional service: whether the environment asks for it. `zen up`
+   * starts one that is not asked for silently not at all (one debug line).
+   * Absent: always wanted.
+   */
+  wanted?(env: NodeJS.ProcessEnv): boolean;
 }
 
 export const bundledServices: Record<string, BundledService> = {
   hello: { description: 'the workshop greeter: hello → Hello <you>, !woot → Indeed!', start: startHello },
-  help: { description: '!help, !services, ZenIRCBot commands/services, and Wat for unknown commands', start: startHelp },
-  webhook: { description: 'HTTP endpoint: POST /notify/<target> (text, JSON, GitHub push, Alertmanager) → durable notices', start: startWebhook },
+  help: { description: '!help, !services, ZenIRCBot commands/services, and (ZEN_HELP_WAT=true) Wat for unknown commands', start: startHelp },
+  webhook: {
+    description: 'HTTP endpoint: POST /notify/<target> (text, JSON, GitHub push, Alertmanager) → durable notices',
+    start: startWebhook,
+    // Asked for by any WEBHOOK_* setting (a token, a port…); otherwise zen up does not mention it.
+    wanted: (env) => Object.entries(env).some(([name, value]) => name.startsWith('WEBHOOK_') && (value ?? '').trim() !== ''),
+  },
 };
+
+/** The bundled service called `name`, or undefined (names inherited from Object included). */
+export function bundledService(name: string): BundledService | undefined {
+  return Object.hasOwn(bundledServices, name) ? bundledServices[name] : undefined;
+}

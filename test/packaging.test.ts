@@ -234,6 +234,22 @@ describe('Dockerfile', () => {
     expect(copied.has('tsconfig.build.json') && copied.has('tsconfig.json')).toBe(true);
   });
 
+  it('gives npm ci every workspace package.json, and the runtime stage every workspace dist/', () => {
+    const workspaces = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+    expect(workspaces.length).toBeGreaterThan(0);
+    for (const stage of [allStages.find((s) => s.name === 'build'), runtime]) {
+      const steps = stage?.steps ?? [];
+      const npmCi = steps.findIndex((s) => s.keyword === 'RUN' && /\bnpm ci\b/.test(s.args));
+      for (const ws of workspaces) {
+        const copiesManifest = steps.findIndex((s) => s.keyword === 'COPY' && s.args.split(/\s+/).includes(`${ws}/package.json`));
+        expect([ws, copiesManifest >= 0 && copiesManifest < npmCi]).toEqual([ws, true]);
+      }
+    }
+    for (const ws of workspaces) {
+      expect([ws, runtime.steps.some((s) => s.keyword === 'COPY' && s.args.includes('--from=build') && s.args.includes(`/app/${ws}/dist`))]).toEqual([ws, true]);
+    }
+  });
+
   it('starts the built zen command', () => {
     const entrypoint = runtime.steps.find((s) => s.keyword === 'ENTRYPOINT');
     expect(JSON.parse(entrypoint?.args ?? '[]')).toEqual(['node', 'dist/clients/cli/zen.js']);

@@ -18,7 +18,11 @@ declare module 'irc-framework' {
     ping_interval?: number;
     ping_timeout?: number;
     enable_echomessage?: boolean;
+    /** Request the IRCv3 chghost cap and emit 'user updated' on CHGHOST. */
+    enable_chghost?: boolean;
     encoding?: string;
+    /** The transport class; irc-framework creates one per connection with the client options. */
+    transport?: new (options: unknown) => unknown;
   }
 
   /** Fields common to events that come from a user's prefix. */
@@ -90,6 +94,29 @@ declare module 'irc-framework' {
     users: Array<{ nick: string; ident?: string; hostname?: string; modes: string[] }>;
   }
 
+  export interface ModeEvent {
+    target: string;
+    nick?: string;
+    modes: Array<{ mode: string; param?: string }>;
+  }
+
+  /** RPL_ENDOFWHOIS, with what the other WHOIS replies said; `error: 'not_found'` when there is no such nick. */
+  export interface WhoisEvent {
+    nick: string;
+    error?: string;
+    ident?: string;
+    hostname?: string;
+    real_name?: string;
+    account?: string;
+    server?: string;
+    server_info?: string;
+    channels?: string;
+    idle?: string;
+    operator?: string;
+    away?: string;
+    secure?: boolean;
+  }
+
   export interface RegisteredEvent {
     nick: string;
   }
@@ -125,13 +152,23 @@ declare module 'irc-framework' {
     topic: [TopicEvent];
     topicsetby: [TopicSetByEvent];
     userlist: [UserlistEvent];
+    mode: [ModeEvent];
+    whois: [WhoisEvent];
     'nick in use': [NickInUseEvent];
     'nick invalid': [NickInUseEvent];
     'irc error': [IrcErrorEvent];
     'sasl failed': [{ reason: string; message?: string }];
     loggedin: [{ account: string }];
     raw: [RawEvent];
+    /** RPL_HOSTCLOAKING (396): `hostname` is the new visible host (some servers send user@host). */
+    'displayed host': [{ nick?: string; hostname?: string }];
+    /** IRCv3 CHGHOST (and SETNAME, which has no new_ident/new_hostname). */
+    'user updated': [{ nick?: string; new_ident?: string; new_hostname?: string }];
     'socket close': [Error | false | undefined];
+    /** The TCP connection is up (before any TLS handshake); the socket is irc-framework's. */
+    'raw socket connected': [import('node:net').Socket];
+    /** The connection is ready for IRC (after the TLS handshake, when TLS is on). */
+    'socket connected': [];
     close: [boolean];
     'ping timeout': [];
     debug: [string];
@@ -151,9 +188,25 @@ declare module 'irc-framework' {
     on<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this;
     once<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this;
     raw(line: string): void;
+    /** Asks for more IRCv3 capabilities at the next connect (requested only when the server offers them). */
+    requestCap(cap: string | string[]): void;
     quit(message?: string): void;
     caseLower(text: string): string;
     caseCompare(a: string, b: string): boolean;
     removeAllListeners(event?: string): this;
   }
+}
+
+/** irc-framework's TCP/TLS transport, which zenrelay subclasses to guard the line stream. */
+declare module 'irc-framework/src/transports/net' {
+  import { EventEmitter } from 'node:events';
+  class NetTransport extends EventEmitter {
+    constructor(options: unknown);
+    connect(): void;
+    isConnected(): boolean;
+    /** Called with each chunk the socket receives; emits 'line' per line. */
+    onSocketData(data: Buffer): void;
+    writeLine(line: string, cb?: () => void): void;
+  }
+  export = NetTransport;
 }

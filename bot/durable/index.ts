@@ -1,7 +1,7 @@
-import type { BusNames } from '../../clients/protocol';
+import type { BusNames } from '@zenrelay/protocol';
 import type { BotConfig } from '../config';
 import type { IrcConnection } from '../irc/ircConnection';
-import type { Logger } from '../log';
+import type { Logger } from '@zenrelay/runtime';
 import type { BotMetrics } from '../metrics';
 import type { SendQueue } from '../outbound/sendQueue';
 import { NoticeConsumer } from './noticeConsumer';

@@ -1,16 +1,23 @@
 import type { IrcConnection } from '../irc/ircConnection';
-import type { Logger } from '../log';
+import type { Logger } from '@zenrelay/runtime';
 import type { BotMetrics } from '../metrics';
+import { outgoingCommand } from '../delivery/ircLine';
+import { noticeOutcome, type TargetResult } from '../delivery/noticeOutcome';
 import type { OutboundLine, SendQueue } from '../outbound/sendQueue';
 import { decideNotice, type NoticeDecision, type StreamEntry } from './noticeEntry';
 import { fateRecord, type FateRecord } from './noticeFate';
-import { isNoGroupError, NoticeStream } from './noticeStream';
+import { isNoGroupError, isPermanentRedisError, isReplyError, NoticeStream } from './noticeStream';
 
 /**
  * The durable outbound path: reads the notices stream through the consumer
  * group and hands each notice's lines to the bot's send queue (the same
  * flood control and per-target order as `out`). An entry is acknowledged
- * only once all its lines were written on a registered connection.
+ * only once the IRC server provably processed all its lines (the delivery
+ * tracker's outcome for each line: confirmed or refused, see
+ * bot/delivery/deliveryTracker.ts); a server refusal makes it `rejected`.
+ * When the connection drops first, every notice not yet finished is
+ * dropped from memory (its queued lines are skipped) and read again from
+ * its pending entry in Redis, in stream order, once IRC is back.
  *
  * - Reads only while IRC is ready, and keeps at most `window` entries in
  *   flight (read, not yet acknowledged), so a backlog of any size costs
@@ -19,6 +26,9 @@ import { isNoGroupError, NoticeStream } from './noticeStream';
  * - On start, and after every Redis reconnect, first re-reads its own pending
  *   entries (those of a crashed predecessor) from id 0, then new ones.
  * - Rejected and expired notices are acknowledged without sending.
+ * - An entry the bot cannot handle at all (deciding about it threw, or Redis
+ *   refuses its fate for good, e.g. WRONGTYPE) goes to the dead-letter
+ *   stream and is acknowledged: it never blocks the entries around it.
  */
 
 export interface NoticeConsumerOptions {
@@ -42,11 +52,19 @@ export interface NoticeConsumerOptions {
 export const READ_BATCH = 50;
 const QUEUE_FULL_RETRY_MS = 250;
 const IDLE_RECHECK_MS = 1000;
+/** Redis errors in a row (not connection errors) after which a fate write gives up and dead-letters the entry. */
+export const FATE_REPLY_ERRORS_MAX = 10;
 
 interface InFlight {
   id: string | undefined;
-  /** Lines not yet written. */
+  /** The entry's fields as read, kept for the dead-letter stream. */
+  fields: string[] | null;
+  /** Lines whose outcome is not known yet. */
   remaining: number;
+  /** Given up after a connection loss: its queued lines are skipped, its entry is read again. */
+  cancelled: boolean;
+  /** Its fate is being recorded; a connection loss no longer matters. */
+  finishing: boolean;
 }
 
 export class NoticeConsumer {
@@ -61,6 +79,8 @@ export class NoticeConsumer {
   private gaugeTimer: NodeJS.Timeout | undefined;
   private readerConnectedOnce = false;
   private loggedQueueFull = false;
+  /** Bumped by every rescan request; reads and hand-overs begun before one are dropped (the rescan reads them again, in order). */
+  private generation = 0;
 
   constructor(
     private readonly stream: NoticeStream,
@@ -84,6 +104,7 @@ export class NoticeConsumer {
     });
     await this.stream.connect();
     this.irc.on('ready', () => this.wake());
+    this.irc.on('disconnected', () => this.abandonUnfinished());
     this.gaugeTimer = setInterval(() => this.refreshPending(), this.options.gaugeIntervalMs ?? 5000);
     this.gaugeTimer.unref();
     this.refreshPending();
@@ -115,7 +136,29 @@ export class NoticeConsumer {
     await this.stream.close();
   }
 
+  /**
+   * The IRC connection dropped: no notice not yet finished can be proven
+   * delivered any more. Each is forgotten (its lines still queued are
+   * skipped) and read again from Redis, where it is still pending, so they
+   * go out again whole and in stream order.
+   */
+  private abandonUnfinished(): void {
+    let abandoned = 0;
+    for (const [entryId, flight] of [...this.inflight]) {
+      if (flight.finishing || flight.cancelled) continue;
+      flight.cancelled = true;
+      this.inflight.delete(entryId);
+      abandoned++;
+    }
+    this.metrics.noticesInFlight.set(this.inflight.size);
+    if (abandoned > 0) {
+      this.log.info({ notices: abandoned }, 'IRC connection lost before the server confirmed these notices; they will be sent again once it is back');
+      this.requestRescan();
+    }
+  }
+
   private requestRescan(): void {
+    this.generation++;
     this.rescan = true;
     this.cursor = '0';
     this.wake();
@@ -128,8 +171,9 @@ export class NoticeConsumer {
         await this.until(() => this.stopping || (this.irc.isReady && this.inflight.size < this.options.window));
         if (this.stopping) break;
         const room = Math.min(READ_BATCH, this.options.window - this.inflight.size);
+        const generation = this.generation;
         const entries = await this.nextEntries(room);
-        if (entries.length > 0) await this.handle(entries);
+        if (entries.length > 0 && generation === this.generation) await this.handle(entries, generation);
         failures = 0;
       } catch (err) {
         if (this.stopping) break;
@@ -152,7 +196,9 @@ export class NoticeConsumer {
       const claimed = await this.stream.claimAbandoned(this.options.claimIdleMs ?? 60_000);
       if (claimed > 0) this.log.info({ claimed }, 'took over notices left pending by another consumer');
     }
+    const generation = this.generation;
     const entries = await this.stream.readPending(this.cursor, room);
+    if (generation !== this.generation) return []; // a new rescan from 0 was asked for meanwhile
     if (entries.length === 0) {
       this.rescan = false;
       return [];
@@ -163,7 +209,7 @@ export class NoticeConsumer {
     return fresh;
   }
 
-  private async handle(entries: StreamEntry[]): Promise<void> {
+  private async handle(entries: StreamEntry[], generation: number): Promise<void> {
     const nowMs = await this.stream.serverTimeMs();
     const context = {
       nowMs,
@@ -173,56 +219,82 @@ export class NoticeConsumer {
       rawAllow: this.options.rawAllow,
     };
     for (const entry of entries) {
-      if (this.stopping) return;
+      if (this.stopping || generation !== this.generation) return;
       if (this.inflight.has(entry.entryId)) continue;
-      await this.take(decideNotice(entry, context));
+      let decision: NoticeDecision;
+      try {
+        decision = decideNotice(entry, context);
+      } catch (err) {
+        // A bug, not bad input: never let one entry stop the ones after it.
+        this.track(entry.entryId, { id: undefined, fields: entry.fields, remaining: 0, cancelled: false, finishing: false });
+        this.deadLetter(entry.entryId, entry.fields, `the bot could not read this entry: ${(err as Error).message}`);
+        continue;
+      }
+      await this.take(decision, entry.fields, generation);
     }
   }
 
-  private async take(decision: NoticeDecision): Promise<void> {
+  private async take(decision: NoticeDecision, fields: string[] | null, generation: number): Promise<void> {
     const { entryId } = decision;
     if (decision.kind === 'gone') {
-      this.track(entryId, { id: undefined, remaining: 0 });
+      this.track(entryId, { id: undefined, fields, remaining: 0, cancelled: false, finishing: false });
       this.finish(entryId, undefined, undefined);
       return;
     }
     if (decision.kind !== 'send') {
-      this.track(entryId, { id: decision.id, remaining: 0 });
+      this.track(entryId, { id: decision.id, fields, remaining: 0, cancelled: false, finishing: false });
       const level = decision.kind === 'expired' ? 'info' : 'warn';
       this.log[level]({ id: decision.id, code: decision.code, reason: decision.reason }, `notice ${decision.kind}`);
       this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: decision.kind, code: decision.code, reason: decision.reason }, Date.now()));
       return;
     }
-    const flight: InFlight = { id: decision.id, remaining: decision.lines.length };
+    const flight: InFlight = { id: decision.id, fields, remaining: decision.lines.length, cancelled: false, finishing: false };
     this.track(entryId, flight);
     // A notice that is still waiting in the send queue when it passes its maximum
     // age (a long IRC outage) is dropped unsent, unless a line of it already went out.
     const { maxAgeMs } = this.options;
     const deadline = maxAgeMs > 0 ? performance.now() + maxAgeMs - decision.ageMs : undefined;
     let written = 0;
+    const results = new Map<string, TargetResult>();
+    for (const line of decision.lines) {
+      if (!results.has(line.key)) results.set(line.key, { target: outgoingCommand(line.line).target ?? line.key, refusal: undefined });
+    }
     const settle = () => {
+      if (flight.cancelled) return;
       flight.remaining--;
       if (flight.remaining > 0) return;
       if (written > 0) {
-        this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'sent' }, Date.now()));
+        const outcome = noticeOutcome([...results.values()]);
+        if (outcome.state === 'rejected') this.log.warn({ id: decision.id, code: outcome.code, reason: outcome.reason }, 'notice rejected by the IRC server');
+        this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, ...outcome }, Date.now()), flight);
         return;
       }
       const reason = `waited in the send queue past the maximum age of ${Math.round(maxAgeMs / 1000)} s (ZEN_NOTICE_MAX_AGE_SECONDS), e.g. during an IRC outage`;
       this.log.info({ id: decision.id, code: 'expired', reason }, 'notice expired');
-      this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'expired', code: 'expired', reason }, Date.now()));
+      this.finish(entryId, decision.id, fateRecord({ id: decision.id, entryId, state: 'expired', code: 'expired', reason }, Date.now()), flight);
     };
     const lines: OutboundLine[] = decision.lines.map((line) => ({
       ...line,
       onWritten: () => {
         written++;
+      },
+      outcome: (outcome) => {
+        if (flight.cancelled) return;
+        if (outcome.kind === 'lost') {
+          this.abandonUnfinished();
+          return;
+        }
+        const result = results.get(line.key);
+        if (outcome.kind === 'refused' && result && !result.refusal) result.refusal = outcome.refusal;
         settle();
       },
-      skipIf: deadline === undefined ? undefined : () => written === 0 && performance.now() > deadline,
+      skipIf: () => flight.cancelled || (deadline !== undefined && written === 0 && performance.now() > deadline),
       onSkipped: settle,
     }));
     while (!this.queue.enqueue(lines)) {
-      if (this.stopping) {
-        this.untrack(entryId); // still pending in Redis: read again on the next start
+      if (this.stopping || generation !== this.generation) {
+        flight.cancelled = true;
+        if (this.inflight.get(entryId) === flight) this.untrack(entryId); // still pending in Redis: read again (rescan or next start)
         return;
       }
       if (!this.loggedQueueFull) this.log.warn({ queued: this.queue.depth }, 'send queue full; durable notices wait for room');
@@ -233,23 +305,55 @@ export class NoticeConsumer {
     this.metrics.queueDepth.set(this.queue.depth);
   }
 
-  /** Records the fate and acknowledges, retrying until it works or the consumer is closed. */
-  private finish(entryId: string, id: string | undefined, record: FateRecord | undefined): void {
+  /**
+   * Records the fate and acknowledges, retrying until it works or the consumer
+   * is closed. When Redis refuses the fate for good (or FATE_REPLY_ERRORS_MAX
+   * times in a row), the entry goes to the dead-letter stream instead.
+   */
+  private finish(entryId: string, id: string | undefined, record: FateRecord | undefined, flight?: InFlight): void {
+    if (flight) flight.finishing = true;
+    let replyErrors = 0;
+    this.settle(entryId, id, 'recording a notice fate', async () => {
+      try {
+        const length = await this.stream.finish(entryId, id, record);
+        if (record) this.metrics.notices.inc({ state: record.fields.state });
+        return length;
+      } catch (err) {
+        if (isNoGroupError(err) || !(isPermanentRedisError(err) || (isReplyError(err) && ++replyErrors >= FATE_REPLY_ERRORS_MAX))) throw err;
+        const fields = this.inflight.get(entryId)?.fields ?? null;
+        const reason = `Redis refused its fate${id === undefined ? '' : ` (key of notice ${JSON.stringify(id)})`}: ${(err as Error).message}`;
+        return this.moveToDeadLetters(entryId, id, fields, reason);
+      }
+    });
+  }
+
+  /** Moves an entry to the dead-letter stream and acknowledges it, retrying like finish(). */
+  private deadLetter(entryId: string, fields: string[] | null, reason: string): void {
+    this.settle(entryId, undefined, 'moving a notice to the dead-letter stream', () => this.moveToDeadLetters(entryId, undefined, fields, reason));
+  }
+
+  private async moveToDeadLetters(entryId: string, id: string | undefined, fields: string[] | null, reason: string): Promise<number> {
+    const length = await this.stream.deadLetter(entryId, fields, reason);
+    this.metrics.noticesDeadLettered.inc();
+    this.log.error({ id, entryId, reason }, 'moved a notice the bot cannot handle to the dead-letter stream');
+    return length;
+  }
+
+  /** Runs `attempt` until it resolves (with the stream length) or the consumer is closed; then releases the entry. */
+  private settle(entryId: string, id: string | undefined, what: string, attempt: () => Promise<number>): void {
     const done = (async () => {
-      for (let attempt = 1; ; attempt++) {
+      for (let tries = 1; ; tries++) {
         try {
-          const length = await this.stream.finish(entryId, id, record);
-          this.metrics.noticesPending.set(length);
-          if (record) this.metrics.notices.inc({ state: record.fields.state });
+          this.metrics.noticesPending.set(await attempt());
           return;
         } catch (err) {
           if (this.closed) {
             this.log.warn({ id, entryId }, 'could not acknowledge a notice before closing; it will be sent again after the restart');
             return;
           }
-          this.log.warn({ id, entryId, err: (err as Error).message }, 'recording a notice fate failed; retrying');
+          this.log.warn({ id, entryId, err: (err as Error).message }, `${what} failed; retrying`);
           if (isNoGroupError(err)) await this.stream.ensureGroup().catch(() => undefined); // Redis lost its data
-          await this.sleep(Math.min(200 * 2 ** attempt, 5000), true);
+          await this.sleep(Math.min(200 * 2 ** tries, 5000), true);
         }
       }
     })().finally(() => {

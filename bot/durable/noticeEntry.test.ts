@@ -1,4 +1,6 @@
 import { decideNotice, entryTimeMs, fieldValue, noticeId, type DecideContext } from './noticeEntry';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
+import { isPermanentRedisError } from './noticeStream';
 
 const NOW = 1_700_000_100_000;
 const context: DecideContext = {
@@ -77,5 +79,31 @@ describe('stream entry helpers', () => {
     expect(entryTimeMs('x')).toBeNaN();
     expect(fieldValue(['a', '1', 'envelope', '{}'], 'envelope')).toBe('{}');
     expect(fieldValue(['a'], 'a')).toBeUndefined();
+  });
+});
+
+describe('decideNotice and bad entries', () => {
+  it.each(INHERITED_NAMES)('rejects type %s as unknown_type under the notice id', (type) => {
+    expect(decideNotice(entry(say({ to: '#a', message: 'x', id: `n-${type}` }, type)), context)).toMatchObject({ kind: 'rejected', id: `n-${type}`, code: 'unknown_type' });
+  });
+
+  it('rejects a raw notice under its data.id, where the publisher looks for the fate', () => {
+    expect(decideNotice(entry({ version: 1, type: 'raw', command: 'JOIN #x', data: { id: 'raw-1' } }), context)).toMatchObject({ kind: 'rejected', id: 'raw-1', code: 'unknown_type' });
+  });
+});
+
+describe('isPermanentRedisError', () => {
+  const reply = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
+
+  it('is true for a refusal that retrying cannot cure', () => {
+    expect(isPermanentRedisError(reply('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBe(true);
+    expect(isPermanentRedisError(reply("ERR wrong number of arguments for 'hset' command"))).toBe(true);
+  });
+
+  it('is false for lost connections, a missing group and passing server states', () => {
+    expect(isPermanentRedisError(new Error('Connection is closed.'))).toBe(false);
+    for (const message of ['NOGROUP No such key', 'LOADING Redis is loading', 'OOM command not allowed', 'READONLY You can\'t write', 'BUSY Redis is busy']) {
+      expect(isPermanentRedisError(reply(message))).toBe(false);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { NOTICE_ENTRY_FIELD, NOTICE_ID_MAX, parseOutbound, type Rejection } from '../../clients/protocol';
+import { NOTICE_ENTRY_FIELD, NOTICE_ID_MAX, parseOutbound, type Rejection } from '@zenrelay/protocol';
 import { commandLines, type LineContext } from '../commandLines';
 import type { OutboundLine } from '../outbound/sendQueue';
 
@@ -57,7 +57,8 @@ export function decideNotice(entry: StreamEntry, context: DecideContext): Notice
   if (!parsed.ok) return rejected(entryId, parsed.rejection.id ?? envelopeId(payload), parsed.rejection);
   const command = parsed.command;
   if (command.kind === 'raw') {
-    return rejected(entryId, undefined, {
+    // A raw command has no id of its own; the fate goes where the publisher looks: its data.id.
+    return rejected(entryId, envelopeId(payload), {
       code: 'unknown_type',
       reason: 'raw commands cannot be sent as notices; notices take privmsg, privmsg_action or notice (publish raw on `out`)',
     });

@@ -1,4 +1,4 @@
-import { receiptEvent } from '../../clients/protocol';
+import { receiptEvent } from '@zenrelay/protocol';
 import { fateRecord } from './noticeFate';
 
 describe('fateRecord', () => {

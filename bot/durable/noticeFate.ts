@@ -1,4 +1,4 @@
-import { envelope, type FinalNoticeState, type ReceiptEvent } from '../../clients/protocol';
+import { envelope, type FinalNoticeState, type ReceiptEvent, type TargetOutcome } from '@zenrelay/protocol';
 
 /**
  * The final record of one notice: the fields written to its fate hash and the
@@ -11,6 +11,8 @@ export interface FinishedNotice {
   state: FinalNoticeState;
   code?: string;
   reason?: string;
+  /** The outcome at each target, once lines went out. */
+  targets?: TargetOutcome[];
 }
 
 export interface FateRecord {
@@ -23,7 +25,7 @@ export interface FateRecord {
 }
 
 /** Fields removed before the final ones are written, so no reason of an earlier attempt remains. */
-export const FATE_CLEARED = ['code', 'reason'] as const;
+export const FATE_CLEARED = ['code', 'reason', 'targets'] as const;
 
 export function fateRecord(notice: FinishedNotice, atMs: number): FateRecord {
   const at = new Date(atMs).toISOString();
@@ -31,5 +33,9 @@ export function fateRecord(notice: FinishedNotice, atMs: number): FateRecord {
   const data: ReceiptEvent['data'] = { id: notice.id, state: notice.state, entry: notice.entryId, at };
   if (notice.code !== undefined) fields.code = data.code = notice.code;
   if (notice.reason !== undefined) fields.reason = data.reason = notice.reason;
+  if (notice.targets !== undefined) {
+    fields.targets = JSON.stringify(notice.targets);
+    data.targets = notice.targets;
+  }
   return { fields, receipt: envelope('receipt', data) };
 }

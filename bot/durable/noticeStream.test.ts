@@ -2,8 +2,8 @@
  * NoticeStream against a real redis-server that goes away: a read queued
  * while ioredis waits to reconnect must end when the bot shuts down.
  */
-import { busNames } from '../../clients/protocol';
-import { createLogger } from '../log';
+import { busNames } from '@zenrelay/protocol';
+import { createLogger } from '@zenrelay/runtime';
 import { startRedis, waitUntil } from '../../test/harness';
 import { NoticeStream } from './noticeStream';
 

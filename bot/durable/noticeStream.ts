@@ -1,6 +1,5 @@
-import { NOTICE_CONSUMER, NOTICE_GROUP, type BusNames } from '../../clients/protocol';
-import { createRedis, describeTarget, waitForReplicas, type RedisConnection, type RedisTarget } from '../../clients/redis';
-import type { Logger } from '../log';
+import { NOTICE_CONSUMER, NOTICE_GROUP, type BusNames } from '@zenrelay/protocol';
+import { createRedis, describeTarget, waitForReplicas, type Logger, type RedisConnection, type RedisTarget } from '@zenrelay/runtime';
 import type { StreamEntry } from './noticeEntry';
 import { FATE_CLEARED, type FateRecord } from './noticeFate';
 
@@ -157,6 +156,25 @@ export class NoticeStream {
     return Number(results[results.length - 1][1]);
   }
 
+  /**
+   * Moves an entry the bot cannot handle to the dead-letter stream (capped at
+   * about DEAD_LETTER_MAX entries), and acknowledges and deletes it, in one
+   * transaction. Resolves with the notices stream's length afterwards.
+   */
+  async deadLetter(entryId: string, fields: readonly string[] | null, reason: string): Promise<number> {
+    const tx = this.writer.multi();
+    const at = new Date().toISOString();
+    tx.xadd(this.options.names.noticesDead, 'MAXLEN', '~', DEAD_LETTER_MAX, '*', 'entry', entryId, 'reason', reason, 'at', at, 'fields', JSON.stringify(fields ?? []));
+    tx.xack(this.stream, NOTICE_GROUP, entryId);
+    tx.xdel(this.stream, entryId);
+    tx.xlen(this.stream);
+    const results = await tx.exec();
+    if (results === null) throw new Error('transaction aborted');
+    const failed = results.find(([err]) => err);
+    if (failed) throw failed[0] as Error;
+    return Number(results[results.length - 1][1]);
+  }
+
   /** Aborts a blocking read at once (used on shutdown). */
   abortReads(): void {
     this.aborted = true;
@@ -172,6 +190,24 @@ export class NoticeStream {
     if (this.writer.status === 'ready') await this.writer.quit().catch(() => this.writer.disconnect());
     else if (this.writer.status !== 'end') this.writer.disconnect();
   }
+}
+
+/** About this many entries are kept in the dead-letter stream (XADD MAXLEN ~), the newest. */
+export const DEAD_LETTER_MAX = 10_000;
+
+/**
+ * Whether Redis refused a command for good, so retrying the same write can
+ * never work (e.g. WRONGTYPE: the fate key holds a string, not a hash).
+ * Connection errors, a missing group and transient server states are not.
+ */
+export function isPermanentRedisError(err: unknown): boolean {
+  if (!isReplyError(err)) return false;
+  return !/^(NOGROUP|LOADING|BUSY|MASTERDOWN|READONLY|OOM|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|EXECABORT|MISCONF|NOAUTH|NOPERM)/.test(err.message);
+}
+
+/** An error reply from Redis (as opposed to a lost connection or a timeout). */
+export function isReplyError(err: unknown): err is Error {
+  return err instanceof Error && err.name === 'ReplyError';
 }
 
 /** Whether an error means the group (or the whole stream) is gone, e.g. Redis restarted without persistence. */

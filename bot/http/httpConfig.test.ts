@@ -1,5 +1,5 @@
 import { loadBotConfig } from '../config';
-import { ConfigError } from '../errors/ConfigError';
+import { ConfigError } from '@zenrelay/runtime';
 
 const base = { IRC_HOST: 'irc.example.org' };
 

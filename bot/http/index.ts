@@ -4,7 +4,7 @@
  */
 import type { Bridge } from '../bridge';
 import type { BotConfig } from '../config';
-import type { Logger } from '../log';
+import type { Logger } from '@zenrelay/runtime';
 import { startHttpEndpoint, type HttpEndpoint } from './server';
 
 export type { HttpEndpoint } from './server';

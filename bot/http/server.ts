@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { BridgeStatus } from '../bridge';
-import type { Logger } from '../log';
+import type { Logger } from '@zenrelay/runtime';
 import { healthReport } from './health';
 import { ensureDefaultMetrics, metricsText } from './metricsText';
 

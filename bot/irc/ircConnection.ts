@@ -1,8 +1,28 @@
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import { Client, ClientOptions } from 'irc-framework';
-import type { Logger } from '../log';
-import { attemptAfterClose, backoffDelay } from './backoff';
+import type { Logger } from '@zenrelay/runtime';
+import { RepeatedFailures } from '@zenrelay/runtime';
+import { attemptAfterClose, backoffDelay, STABLE_CONNECTION_MS } from './backoff';
+import { guardedTransport, type BadLineReason, type TransportClass } from './guardedTransport';
+import type { FittedLine } from './lineWriter';
+import {
+  classifyNumeric,
+  classifyServerError,
+  classifySocketError,
+  closedWithoutReason,
+  ConnectionFailure,
+  looksLikeIrc,
+  looksLikeTlsRecord,
+  notIrc,
+  pingTimeout,
+  plaintextOnTlsPort,
+  registrationTimeout,
+  Target,
+  tlsHandshakeTimeout,
+} from './connectionFailure';
 import { alternativeNick } from './nicks';
+import { CHECK_EVERY_LINES, replyCaches, trimNetworkTokens, trimReplyCaches } from './replyCaches';
 import { saslFailureMessage } from './sasl';
 
 /**
@@ -32,8 +52,10 @@ export interface IrcConnectionOptions {
   pingTimeoutSeconds: number;
   /** How often to try to take the wanted nick back while using another one. */
   nickRegainMs?: number;
-  /** Give up on a connection attempt that has not registered by then. */
+  /** Give up on a connection attempt that has not registered by then. Default 30 s. */
   registrationTimeoutMs?: number;
+  /** Give up on a TLS handshake that has not completed by then (a plain-text port stays silent). Default 5 s. */
+  tlsHandshakeTimeoutMs?: number;
   /** How long to wait for JOIN replies before declaring the connection ready anyway. */
   joinTimeoutMs?: number;
   /** Delay before rejoining a channel the bot was kicked from. */
@@ -54,14 +76,23 @@ export interface IrcConnectionEvents {
   ready: [{ nick: string; channels: string[] }];
   /** The bot's own nick changed (registration with a fallback nick, regain, or NICK). */
   nick: [{ old: string; new: string }];
-  disconnected: [{ reason: string }];
+  disconnected: [{ reason: string; cause: ConnectionFailure['cause'] }];
   reconnecting: [{ attempt: number; delayMs: number }];
   /**
    * A line went out that the send queue did not write: registration, PONG,
    * PING, JOIN, NICK. The server counts it against the flood limit all the same.
    */
   ownLine: [string];
+  /** A line from the server was dropped: too long, or it threw in a handler (the connection carries on). */
+  badLine: [{ reason: BadLineReason; line?: string; bytes?: number; error?: unknown }];
+  /** A line the bot wrote was sanitised, split, truncated or dropped by the one writer. */
+  lineFixed: [{ line: string; fitted: FittedLine }];
 }
+
+/** Long enough for a server's ident and DNS lookups; a port that is not IRC fails sooner (at its first line). */
+export const DEFAULT_REGISTRATION_TIMEOUT_MS = 30_000;
+/** A TLS handshake takes a few round trips; a plain-text port answers a ClientHello with silence. */
+export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 5_000;
 
 type State = 'idle' | 'connecting' | 'registered' | 'ready' | 'waiting' | 'stopped';
 
@@ -79,9 +110,20 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private readonly joined = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private connectionTimers = new Set<NodeJS.Timeout>();
-  private lastDisconnectReason = '';
+  /** Why the current attempt is failing, once known (the first specific reason wins). */
+  private failure: ConnectionFailure | undefined;
+  private socketError: Error | undefined;
+  private receivedAny = false;
+  private readonly failures: RepeatedFailures;
+  /** The last command the bot wrote to each target (lowercased), to name it when the server answers with an error. */
+  private readonly lastCommandTo = new Map<string, string>();
   /** True while writeLine hands a send-queue line to the client. */
   private writingQueued = false;
+  /** Channels from IRC_CHANNELS (lowercased): a PART or JOIN 0 never removes them from `wanted`. */
+  private readonly configured = new Set<string>();
+  /** Channels with a rejoin scheduled on this connection (one each, however many PARTs or KICKs arrive). */
+  private readonly rejoining = new Set<string>();
+  private readonly transport: TransportClass;
 
   constructor(
     private readonly options: IrcConnectionOptions,
@@ -90,11 +132,29 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   ) {
     super();
     this.identityNow = { nick: options.nick };
-    for (const channel of options.channels) this.wanted.set(channel.toLowerCase(), channel);
+    for (const channel of options.channels) {
+      this.wanted.set(channel.toLowerCase(), channel);
+      this.configured.add(channel.toLowerCase());
+    }
+    this.transport = guardedTransport({
+      identity: () => this.identityNow,
+      onBadLine: (reason, detail) => this.emit('badLine', { reason, ...detail }),
+      onLineFixed: (line, fitted) => this.emit('lineFixed', { line, fitted }),
+    });
+    this.failures = new RepeatedFailures(log, { what: 'IRC' });
+  }
+
+  private get target(): Target {
+    return { host: this.options.host, port: this.options.port, tls: this.options.tls };
   }
 
   get isReady(): boolean {
     return this.state === 'ready';
+  }
+
+  /** Whether a connection to the server is open (TCP, and TLS when on), registered or not. */
+  get isConnected(): boolean {
+    return this.client?.connected ?? false;
   }
 
   get isRegistered(): boolean {
@@ -124,6 +184,11 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     return this.client?.network.cap.isEnabled(cap) ?? false;
   }
 
+  /** An ISUPPORT (005) token of the current connection's server, e.g. `BOT` → `B`; undefined when not advertised. */
+  isupport(token: string): unknown {
+    return this.client?.network.supports(token);
+  }
+
   start(): void {
     if (this.state !== 'idle') return;
     this.connect();
@@ -132,6 +197,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   /** Writes one complete line (without CRLF). False when there is no registered connection. */
   writeLine(line: string): boolean {
     if (!this.client || !this.isRegistered || !this.client.connected) return false;
+    this.rememberCommand(line);
     this.writingQueued = true;
     try {
       this.client.raw(line);
@@ -139,6 +205,18 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       this.writingQueued = false;
     }
     return true;
+  }
+
+  /**
+   * Corks the current socket: lines written until the returned function runs
+   * leave in one write (the send queue calls this around each turn). The
+   * release uncorks that same socket, even if the connection was replaced.
+   */
+  corkWrites(): () => void {
+    const socket = (this.client as unknown as { connection?: { transport?: { socket?: Socket | null } } } | undefined)?.connection?.transport?.socket;
+    if (!socket || socket.destroyed) return () => undefined;
+    socket.cork();
+    return () => socket.uncork();
   }
 
   /** QUITs with `message` and stops reconnecting. Resolves once the socket is closed (at most `timeoutMs`). */
@@ -174,18 +252,58 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.state = 'connecting';
     this.nickAttempt = 0;
     this.joined.clear();
+    this.rejoining.clear();
+    this.failure = undefined;
+    this.socketError = undefined;
+    this.receivedAny = false;
     const client = new Client();
     this.client = client;
     this.bindLifecycle(client);
     this.emit('client', client);
-    this.connectionTimer(this.options.registrationTimeoutMs ?? 60_000, () => {
-      if (this.state === 'connecting') {
-        this.log.warn({ host: this.options.host }, 'IRC registration timed out; reconnecting');
-        client.connection.end(undefined, true);
-      }
+    const registrationMs = this.options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS;
+    this.connectionTimer(registrationMs, () => {
+      if (this.state === 'connecting') this.fail(client, registrationTimeout(this.target, registrationMs, this.receivedAny));
     });
     client.connect(this.clientOptions());
-    this.log.info({ host: this.options.host, port: this.options.port, attempt: this.attempt }, 'connecting to IRC');
+    const fields = { host: this.options.host, port: this.options.port, tls: this.options.tls, attempt: this.attempt };
+    // The first attempt is worth a line; retries are summarised by `failures`.
+    if (this.attempt === 0) this.log.info(fields, 'connecting to IRC');
+    else this.log.debug(fields, 'connecting to IRC');
+  }
+
+  /** Ends the current attempt for `failure` (kept unless a reason is already known). */
+  private fail(client: Client, failure: ConnectionFailure): void {
+    if (client !== this.client) return;
+    this.failure ??= failure;
+    client.connection.end(undefined, true);
+  }
+
+  /** Watches the raw socket: a TLS handshake that never completes, or TLS bytes answering plain text. */
+  private watchSocket(client: Client, socket: Socket): void {
+    if (this.options.tls) {
+      const ms = this.options.tlsHandshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS;
+      let done = false;
+      client.once('socket connected', () => (done = true));
+      this.connectionTimer(ms, () => {
+        if (!done && client === this.client) this.fail(client, tlsHandshakeTimeout(this.target, ms));
+      });
+      return;
+    }
+    socket.once('data', (chunk: Buffer) => {
+      if (looksLikeTlsRecord(chunk)) this.fail(client, plaintextOnTlsPort(this.target));
+    });
+  }
+
+  private rememberCommand(line: string): void {
+    const [command, target] = line.split(' ', 3);
+    if (!target || target.startsWith(':')) return;
+    for (const one of target.split(',')) {
+      const key = one.toLowerCase();
+      this.lastCommandTo.delete(key);
+      this.lastCommandTo.set(key, command.toUpperCase());
+    }
+    // Bounded: the oldest targets go first.
+    while (this.lastCommandTo.size > 1000) this.lastCommandTo.delete(this.lastCommandTo.keys().next().value as string);
   }
 
   private clientOptions(): ClientOptions {
@@ -208,16 +326,35 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       ping_interval: Math.max(2, Math.min(30, Math.floor(pingTimeout / 2))),
       ping_timeout: pingTimeout,
       encoding: 'utf8',
+      // Host changes must reach the writer's prefix budget (IRCv3 CHGHOST).
+      enable_chghost: true,
+      transport: this.transport,
     };
   }
 
   private bindLifecycle(client: Client): void {
-    client.on('registered', (event) => this.onRegistered(client, event.nick));
+    client.on('registered', (event) => this.onRegistered(client, typeof event.nick === 'string' && event.nick !== '' ? event.nick : this.identityNow.nick));
     client.on('nick in use', () => this.onNickRejected(client));
     client.on('nick invalid', () => this.onNickRejected(client));
-    client.on('nick', (event) => this.onNick(client, event.nick, event.new_nick));
+    client.on('nick', (event) => {
+      if (typeof event.nick === 'string' && typeof event.new_nick === 'string' && event.new_nick !== '') this.onNick(client, event.nick, event.new_nick);
+    });
+    client.on('displayed host', (event) => {
+      // RPL_HOSTCLOAKING (396): "<nick> <host> :is now your displayed host"; some servers send user@host.
+      if (typeof event.nick === 'string' && !this.isMe(event.nick)) return;
+      if (typeof event.hostname !== 'string' || event.hostname === '' || /\s/.test(event.hostname)) return;
+      const at = event.hostname.lastIndexOf('@');
+      const user = at > 0 ? event.hostname.slice(0, at) : this.identityNow.user;
+      this.identityNow = { ...this.identityNow, user, host: event.hostname.slice(at + 1) };
+    });
+    client.on('user updated', (event) => {
+      // IRCv3 CHGHOST: ":nick!old@old CHGHOST <new user> <new host>".
+      if (!this.isMe(event.nick) || typeof event.new_ident !== 'string' || typeof event.new_hostname !== 'string') return;
+      if (event.new_ident === '' || event.new_hostname === '') return;
+      this.identityNow = { ...this.identityNow, user: event.new_ident, host: event.new_hostname };
+    });
     client.on('join', (event) => {
-      if (!this.isMe(event.nick)) return;
+      if (!this.isMe(event.nick) || !validChannel(event.channel)) return;
       this.identityNow = { nick: this.identityNow.nick, user: event.ident, host: event.hostname };
       const key = event.channel.toLowerCase();
       this.joined.set(key, event.channel);
@@ -225,40 +362,84 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       this.maybeReady();
     });
     client.on('part', (event) => {
-      if (!this.isMe(event.nick)) return;
+      if (!this.isMe(event.nick) || !validChannel(event.channel)) return;
       const key = event.channel.toLowerCase();
       this.joined.delete(key);
-      this.wanted.delete(key);
+      if (!this.configured.has(key)) {
+        this.wanted.delete(key);
+        return;
+      }
+      // A raw PART or JOIN 0 of a configured channel is temporary: IRC_CHANNELS are always rejoined.
+      if (this.scheduleRejoin(event.channel)) this.log.warn({ channel: event.channel }, 'left a configured channel (IRC_CHANNELS); will rejoin');
     });
     client.on('kick', (event) => {
-      if (!this.isMe(event.kicked)) return;
+      if (!this.isMe(event.kicked) || !validChannel(event.channel)) return;
       this.joined.delete(event.channel.toLowerCase());
-      this.log.warn({ channel: event.channel, by: event.nick, reason: event.message }, 'kicked; will rejoin');
-      this.connectionTimer(this.options.rejoinDelayMs ?? 5000, () => this.writeLine(`JOIN ${event.channel}`));
+      if (this.scheduleRejoin(event.channel)) this.log.warn({ channel: event.channel, by: event.nick, reason: event.message }, 'kicked; will rejoin');
     });
     client.on('quit', (event) => this.maybeRegain(event.nick));
     client.on('irc error', (event) => {
       // After our own QUIT the server's "ERROR :Closing link" is the expected goodbye, not a problem.
       if (this.state === 'stopped') return;
-      if (event.error === 'password_mismatch') {
-        this.log.error({ reason: event.reason }, 'the IRC server rejected the server password; check IRC_PASSWORD');
+      if (event.error === 'irc') {
+        this.failure ??= classifyServerError(event.reason ?? '');
         return;
       }
-      this.log.warn({ error: event.error, reason: event.reason, channel: event.channel }, 'IRC error reply');
+      if (event.error === 'password_mismatch') {
+        this.failure ??= classifyNumeric('464', event.reason ?? '');
+        return;
+      }
+      if (event.error === 'banned_from_network') {
+        this.fail(client, classifyNumeric('465', event.reason ?? '')!);
+        return;
+      }
+      const target = event.channel ?? event.nick;
+      const command = target === undefined ? undefined : this.lastCommandTo.get(target.toLowerCase());
+      this.log.warn({ error: event.error, reason: event.reason, target, command }, `IRC error reply${target ? ` to ${command ?? 'a command'} for ${target}` : ''}`);
       if (event.channel && this.state === 'registered') this.maybeReady(event.channel);
     });
     client.on('sasl failed', (event) => this.log.error({ reason: event.reason, server: event.message }, saslFailureMessage(event.reason)));
     client.on('loggedin', (event) => this.log.info({ account: event.account }, 'logged in to services'));
     client.on('ping timeout', () => {
-      this.lastDisconnectReason = 'ping timeout';
-      this.log.warn({ seconds: this.options.pingTimeoutSeconds }, 'IRC ping timeout; reconnecting');
+      this.failure ??= pingTimeout(this.options.pingTimeoutSeconds);
     });
+    client.on('raw socket connected', (socket) => this.watchSocket(client, socket));
+    client.on('socket close', (err) => {
+      if (err) this.socketError = err;
+    });
+    let linesIn = 0;
     client.on('raw', (event) => {
-      if (event.from_server && event.line.startsWith('ERROR')) this.lastDisconnectReason = event.line;
+      if (event.from_server) {
+        if (++linesIn % CHECK_EVERY_LINES === 0) this.trimReplies(client);
+        this.receivedAny = true;
+        // A port that is not IRC (HTTP, SSH, Redis…) fails at its first line, not at the registration timeout.
+        if (this.state === 'connecting' && !looksLikeIrc(event.line)) this.fail(client, notIrc(event.line, this.target));
+      }
       // irc-framework reports each line as it writes it; the queue's own are marked by writeLine.
       if (!event.from_server && !this.writingQueued && client === this.client) this.emit('ownLine', event.line);
     });
     client.on('close', () => this.onClose(client));
+  }
+
+  /** Rejoins `channel` after the rejoin delay unless already back by then; false when one is already scheduled. */
+  private scheduleRejoin(channel: string): boolean {
+    const key = channel.toLowerCase();
+    if (this.rejoining.has(key)) return false;
+    this.rejoining.add(key);
+    this.connectionTimer(this.options.rejoinDelayMs ?? 5000, () => {
+      this.rejoining.delete(key);
+      if (!this.joined.has(key)) this.writeLine(`JOIN ${channel}`);
+    });
+    return true;
+  }
+
+  /** Drops irc-framework's unfinished multi-line replies that grew past their bound (see replyCaches). */
+  private trimReplies(client: Client): void {
+    const caches = replyCaches(client);
+    if (!caches) return;
+    for (const name of trimReplyCaches(caches)) this.emit('badLine', { reason: 'reply_overflow', line: name });
+    const tokens = trimNetworkTokens(client);
+    if (tokens > 0) this.emit('badLine', { reason: 'reply_overflow', line: `${tokens} ISUPPORT/CAP tokens` });
   }
 
   private onRegistered(client: Client, nick: string): void {
@@ -268,7 +449,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     const old = this.identityNow.nick;
     this.identityNow = { nick };
     if (old !== nick) this.emit('nick', { old, new: nick });
-    this.log.info({ nick }, 'registered on IRC');
+    this.log.info({ nick, ...(this.failures.attempts > 0 ? { afterFailedAttempts: this.failures.attempts } : {}) }, 'registered on IRC');
     this.emit('registered', { nick });
     this.joinWanted();
     if (nick !== this.options.nick) this.scheduleRegain();
@@ -350,18 +531,20 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     client.removeAllListeners();
     this.joined.clear();
     if (this.state === 'stopped') return;
-    const reason = this.lastDisconnectReason || 'connection closed';
-    this.lastDisconnectReason = '';
+    const failure =
+      this.failure ?? (this.socketError ? classifySocketError(this.socketError, this.target) : closedWithoutReason(this.target, wasRegistered));
     this.state = 'waiting';
-    if (wasRegistered) this.log.warn({ reason }, 'disconnected from IRC');
-    this.emit('disconnected', { reason });
+    this.emit('disconnected', { reason: failure.message, cause: failure.cause });
     // The backoff starts over only after a connection that stayed up a while (see attemptAfterClose).
-    this.attempt = attemptAfterClose(this.attempt, this.registeredAt === undefined ? undefined : performance.now() - this.registeredAt);
+    const registeredForMs = this.registeredAt === undefined ? undefined : performance.now() - this.registeredAt;
+    this.attempt = attemptAfterClose(this.attempt, registeredForMs);
+    // So does the failure log: an outage after hours of service is news, not "still failing".
+    if (registeredForMs !== undefined && registeredForMs >= STABLE_CONNECTION_MS) this.failures.reset();
     this.registeredAt = undefined;
     const delayMs = backoffDelay(this.attempt, { minMs: this.options.reconnectMinMs, maxMs: this.options.reconnectMaxMs }, this.random);
     this.attempt++;
     this.emit('reconnecting', { attempt: this.attempt, delayMs });
-    this.log.info({ attempt: this.attempt, delayMs, reason }, 'reconnecting to IRC');
+    this.failures.failed(failure, delayMs);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.state === 'waiting') this.connect();
@@ -370,7 +553,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   }
 
   private isMe(nick: string | undefined): boolean {
-    return nick !== undefined && nick.toLowerCase() === this.identityNow.nick.toLowerCase();
+    return typeof nick === 'string' && nick.toLowerCase() === this.identityNow.nick.toLowerCase();
   }
 
   private connectionTimer(ms: number, fn: () => void): void {
@@ -385,4 +568,9 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
   }
+}
+
+/** A channel name from a server line, fit to be written back in a JOIN (a malformed line may have none). */
+function validChannel(channel: unknown): channel is string {
+  return typeof channel === 'string' && /^[#&+!][^\s,\x00\x07]{1,199}$/.test(channel);
 }

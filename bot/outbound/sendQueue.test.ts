@@ -45,6 +45,33 @@ describe('SendQueue', () => {
     jest.useRealTimers();
   });
 
+  it('corks the writer around each turn: every line of a turn is written between cork and release', () => {
+    const { queue, written, writer } = make({ maxLines: 10_000 });
+    const events: string[] = [];
+    queue.setWriter(
+      (line) => {
+        events.push('write');
+        return writer(line);
+      },
+      () => {
+        events.push('cork');
+        return () => events.push('release');
+      },
+    );
+    queue.enqueue(lines('#a', LINES_PER_TURN + 3));
+    jest.advanceTimersToNextTimer();
+    jest.advanceTimersToNextTimer();
+    expect(written).toHaveLength(LINES_PER_TURN + 3);
+    const expected = ['cork', ...Array(LINES_PER_TURN).fill('write'), 'release', 'cork', 'write', 'write', 'write', 'release'];
+    expect(events).toEqual(expected);
+    queue.setWriter(null);
+    queue.setWriter(writer);
+    queue.enqueue(lines('#b', 1));
+    jest.advanceTimersToNextTimer();
+    expect(written).toHaveLength(LINES_PER_TURN + 4);
+    expect(events).toEqual(expected); // a writer set without a cork is not corked
+  });
+
   it('validates its options', () => {
     expect(() => new SendQueue({ burst: 0, ratePerSecond: 1, maxLines: 10 })).toThrow(RangeError);
     expect(() => new SendQueue({ burst: 1, ratePerSecond: -1, maxLines: 10 })).toThrow(RangeError);

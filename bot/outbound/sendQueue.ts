@@ -4,12 +4,18 @@
  * no faster than a token bucket allows. While there is no writer (IRC down or
  * not registered) lines wait; a failed write puts the line back and pauses.
  *
- * Timers are unref'd and close() clears them, so the queue never keeps the
- * process alive on its own.
+ * The rate-limit timer is unref'd and close() clears every timer, so an idle
+ * or rate-limited queue never keeps the process alive on its own. The
+ * setImmediate between chunks of LINES_PER_TURN lines is NOT unref'd: an
+ * unref'd immediate does not stop the event loop's poll phase from blocking,
+ * so with no other work (no HTTP endpoint, no busy socket) each chunk would
+ * wait for unrelated I/O or a timer. It only exists while lines are waiting
+ * and a writer is set.
  */
 import { EventEmitter } from 'node:events';
+import type { OutcomeListener } from '../delivery/lineOutcome';
 import { FairQueue, type KeyedItem } from './fairQueue';
-import { chargeTokens, createBucket, takeToken, type BucketOptions, type TokenBucket } from './tokenBucket';
+import { chargeTokens, createBucket, takeToken, type BucketOptions, type TokenBucket } from '@zenrelay/runtime';
 
 /** Key for raw lines (not tied to one target). */
 export const RAW_KEY = '*raw';
@@ -31,6 +37,11 @@ export interface OutboundLine {
    */
   skipIf?: () => boolean;
   onSkipped?: () => void;
+  /**
+   * Handed to the writer with the line, for whoever learns what became of it
+   * (the delivery tracker: confirmed by the server, refused, or lost).
+   */
+  outcome?: OutcomeListener;
 }
 
 /**
@@ -38,7 +49,14 @@ export interface OutboundLine {
  * be handed over at all (socket gone). Not net.Socket#write's return value:
  * that is false when the socket's buffer is full, yet the data was accepted.
  */
-export type LineWriter = (line: string) => boolean;
+export type LineWriter = (line: string, outcome?: OutcomeListener) => boolean;
+
+/**
+ * Holds the writer's output back until the returned release function runs,
+ * so that the lines of one turn leave in one socket write instead of one
+ * system call each (e.g. net.Socket cork/uncork). Optional.
+ */
+export type WriteCork = () => () => void;
 
 export interface SendQueueOptions {
   /** Lines that may go out back to back. */
@@ -74,6 +92,7 @@ interface QueuedLine {
   onWritten: (() => void) | undefined;
   skipIf: (() => boolean) | undefined;
   onSkipped: (() => void) | undefined;
+  outcome: OutcomeListener | undefined;
   enqueuedAt: number;
 }
 
@@ -89,6 +108,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   private readonly now: () => number;
   private bucket: TokenBucket;
   private writer: LineWriter | null = null;
+  private cork: WriteCork | undefined;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly drainWaiters = new Set<DrainWaiter>();
@@ -132,8 +152,8 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
     if (lines.length === 0) return true;
     if (this.queue.size + lines.length > this.maxLines) return false;
     const enqueuedAt = this.now();
-    for (const { key, line, onWritten, skipIf, onSkipped } of lines) {
-      this.queue.push(key, { line, onWritten, skipIf, onSkipped, enqueuedAt });
+    for (const { key, line, onWritten, skipIf, onSkipped, outcome } of lines) {
+      this.queue.push(key, { line, onWritten, skipIf, onSkipped, outcome, enqueuedAt });
     }
     this.schedule();
     return true;
@@ -151,11 +171,12 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
   /**
    * Sets where lines go. null stops sending (everything stays queued); a
    * writer starts or resumes it. Rate limiting carries over: setting a writer
-   * does not refill the bucket.
+   * does not refill the bucket. `cork`, if given, batches each turn's writes.
    */
-  setWriter(writer: LineWriter | null): void {
+  setWriter(writer: LineWriter | null, cork?: WriteCork): void {
     if (this.closed) return;
     this.writer = writer;
+    this.cork = writer === null ? undefined : cork;
     if (writer === null) this.clearTimers();
     else this.schedule();
   }
@@ -215,7 +236,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       this.immediate = undefined;
       this.pump();
     });
-    this.immediate.unref();
+    // Deliberately ref'd: see the header comment.
   }
 
   private wait(ms: number): void {
@@ -228,6 +249,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
 
   /** Writes as many lines as the bucket and LINES_PER_TURN allow, then schedules the next pump. */
   private pump(): void {
+    const release = this.writer !== null && this.queue.size > 0 ? this.cork?.() : undefined;
     try {
       for (let written = 0; written < LINES_PER_TURN; written++) {
         const writer = this.writer;
@@ -249,7 +271,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
         }
         let ok: boolean;
         try {
-          ok = writer(next.item.line);
+          ok = writer(next.item.line, next.item.outcome);
         } catch {
           ok = false; // a throwing writer is treated like one reporting a dead socket
         }
@@ -271,6 +293,7 @@ export class SendQueue extends EventEmitter<SendQueueEvents> {
       }
     } finally {
       // Runs after every exit, including a throwing callback or listener, so the queue never stalls.
+      release?.();
       this.schedule();
     }
   }

@@ -1,28 +1,36 @@
 /**
- * A FIFO with a size limit that drops its oldest items when full and counts
- * them. Holds `in` events while Redis is unreachable.
+ * A FIFO with a size limit that drops its oldest items when full and hands
+ * them back (so the caller can count them by kind). The limit can change:
+ * lowering it drops the oldest items beyond it at once.
  */
 export class BoundedBuffer<T> {
   private items: T[] = [];
   private head = 0;
+  private limit: number;
   dropped = 0;
 
-  constructor(readonly capacity: number) {
-    if (capacity < 1) throw new RangeError('capacity must be at least 1');
+  constructor(capacity: number) {
+    this.limit = BoundedBuffer.checked(capacity);
+  }
+
+  get capacity(): number {
+    return this.limit;
   }
 
   get size(): number {
     return this.items.length - this.head;
   }
 
-  /** Appends an item; returns how many old items were dropped to make room (0 or 1). */
-  push(item: T): number {
+  /** Changes the limit; returns the items dropped to fit a lower one (oldest first). */
+  setCapacity(capacity: number): T[] {
+    this.limit = BoundedBuffer.checked(capacity);
+    return this.trim();
+  }
+
+  /** Appends an item; returns the old items dropped to make room (none, or the oldest one). */
+  push(item: T): T[] {
     this.items.push(item);
-    if (this.size <= this.capacity) return 0;
-    this.head++;
-    this.dropped++;
-    this.compact();
-    return 1;
+    return this.trim();
   }
 
   /** Removes and returns up to `n` items from the front. */
@@ -33,15 +41,21 @@ export class BoundedBuffer<T> {
     return out;
   }
 
-  /** Puts items back at the front (a failed send), keeping their order; drops beyond capacity from the back of them. */
-  restore(batch: T[]): void {
+  /** Puts items back at the front (a failed send), keeping their order; returns what no longer fits (oldest first). */
+  restore(batch: T[]): T[] {
     this.items = batch.concat(this.items.slice(this.head));
     this.head = 0;
-    while (this.size > this.capacity) {
-      this.head++;
-      this.dropped++;
-    }
+    return this.trim();
+  }
+
+  private trim(): T[] {
+    const excess = this.size - this.limit;
+    if (excess <= 0) return [];
+    const dropped = this.items.slice(this.head, this.head + excess);
+    this.head += excess;
+    this.dropped += excess;
     this.compact();
+    return dropped;
   }
 
   private compact(): void {
@@ -49,5 +63,10 @@ export class BoundedBuffer<T> {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
+  }
+
+  private static checked(capacity: number): number {
+    if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
+    return capacity;
   }
 }

@@ -1,52 +1,82 @@
-import type { BusNames, ErrorEvent, InboundEvent } from '../../clients/protocol';
-import { createRedis, describeTarget, subscribeKept, type RedisConnection, type RedisTarget } from '../../clients/redis';
-import type { Logger } from '../log';
+import type { BusNames, ErrorEvent, InboundEvent } from '@zenrelay/protocol';
+import {
+  connectWaiting,
+  createRedis,
+  RedisConnectionLog,
+  subscribeKept,
+  type Logger,
+  type RedisConnection,
+  type RedisTarget,
+} from '@zenrelay/runtime';
 import type { BotMetrics } from '../metrics';
 import { BoundedBuffer } from './boundedBuffer';
 
 /**
  * The bot's Redis side: one connection subscribed to `out`, one publishing on
- * `in`. While Redis is unreachable, `in` events wait in a bounded buffer
- * (oldest dropped first, counted) and go out in order once it is back; ioredis
- * resubscribes to `out` by itself after a reconnect.
+ * `in` and the errors channel. Events go out in order, in pipelined batches.
+ *
+ * - While Redis is connected no `in` event is dropped: the queue may hold up
+ *   to CONNECTED_IN_BUFFER_MAX events, a bound a live Redis (some 100,000
+ *   publishes a second) never lets a burst from IRC reach.
+ * - While Redis is unreachable at most `inBufferMax` (ZEN_IN_BUFFER) wait,
+ *   oldest dropped first and counted as dropped; they go out in order once it
+ *   is back. ioredis resubscribes to `out` by itself after a reconnect.
+ * - Error events have a queue of their own (ERROR_BUFFER_MAX), so a flood of
+ *   bad `out` payloads never pushes out real IRC events.
+ * - `zen_in_events_total` counts events Redis accepted, not events queued.
  */
+
+/** Most `in` events queued while Redis is connected (see above). */
+export const CONNECTED_IN_BUFFER_MAX = 1_000_000;
+/** Most error events queued, connected or not; the oldest are dropped (counted) beyond it. */
+export const ERROR_BUFFER_MAX = 1_000;
 
 export interface RedisBusOptions {
   target: RedisTarget;
   names: BusNames;
   inBufferMax: number;
+  /** Stored in `zenircbot:admin_spew_channels` at every connect, for ZenIRCBot's libraries. */
+  adminChannel: string;
 }
 
 /** Handles one payload received on `out` (as bytes, so binary can be told apart). */
 export type OutHandler = (payload: Buffer, channel: string) => void;
 
-type Outgoing = { channel: string; payload: string };
+/** One payload to publish; `type` is the event type (for the metrics). */
+type Outgoing = { channel: string; payload: string; type: string };
 
-const BATCH = 200;
+/** `in` events and error events per pipelined batch, at most. */
+const BATCH = 500;
+const ERROR_BATCH = 50;
 
 export class RedisBus {
   private readonly sub: RedisConnection;
   private readonly pub: RedisConnection;
-  private readonly buffer: BoundedBuffer<Outgoing>;
+  private readonly events: BoundedBuffer<Outgoing>;
+  private readonly errors = new BoundedBuffer<Outgoing>(ERROR_BUFFER_MAX);
   private pumping = false;
   private nick: string | undefined;
   private stopped = false;
   private readyOnce = false;
   private stopResubscribing: () => void = () => undefined;
+  private readonly connectionLog: RedisConnectionLog;
 
   constructor(
     private readonly options: RedisBusOptions,
     private readonly log: Logger,
     private readonly metrics: BotMetrics,
   ) {
-    this.buffer = new BoundedBuffer(options.inBufferMax);
-    const common = { connectionName: 'zenrelay-bot', maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
+    this.events = new BoundedBuffer(options.inBufferMax);
+    const common = { lazyConnect: true, connectionName: 'zenrelay-bot', maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
     this.sub = createRedis(options.target, common);
     this.pub = createRedis(options.target, { ...common, enableOfflineQueue: false });
-    for (const [role, conn] of [['subscriber', this.sub], ['publisher', this.pub]] as const) {
-      conn.on('error', (err: Error) => log.warn({ role, err: err.message }, 'Redis error'));
-    }
+    // Errors (one per retry, per connection) are summarised, not logged one by one.
+    this.connectionLog = new RedisConnectionLog(log, options.target);
+    this.connectionLog.watch(this.pub);
+    this.sub.on('error', () => undefined);
     this.pub.on('ready', () => this.onPublisherReady());
+    // Redis is away: from now on only ZEN_IN_BUFFER events are kept.
+    this.pub.on('close', () => this.dropEvents(this.events.setCapacity(this.options.inBufferMax)));
   }
 
   get connected(): boolean {
@@ -57,11 +87,12 @@ export class RedisBus {
   async start(onOut: OutHandler): Promise<void> {
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => onOut(message, channel.toString()));
     // A failed first connection is retried by ioredis; wait for it rather than give up.
-    this.sub.connect().catch(() => undefined);
-    this.pub.connect().catch(() => undefined);
-    if (this.pub.status !== 'ready') {
-      this.log.info({ redis: describeTarget(this.options.target) }, 'waiting for Redis');
-      await new Promise<void>((resolve) => this.pub.once('ready', () => resolve()));
+    try {
+      await connectWaiting([this.pub, this.sub], this.connectionLog);
+    } catch (err) {
+      // Stopped while waiting (a shutdown during startup): the start never completes, as before.
+      if (this.stopped) await new Promise<never>(() => undefined);
+      throw err;
     }
     this.stopResubscribing = await subscribeKept(this.sub, [this.options.names.out]);
     await this.pub.del(this.options.names.nickKey);
@@ -75,11 +106,16 @@ export class RedisBus {
   }
 
   publishIn(event: InboundEvent): void {
-    this.enqueue(this.options.names.in, JSON.stringify(event));
+    if (this.stopped) return;
+    this.dropEvents(this.events.push({ channel: this.options.names.in, payload: JSON.stringify(event), type: event.type }));
+    this.metrics.inBuffered.set(this.events.size);
+    this.pump();
   }
 
   publishError(event: ErrorEvent): void {
-    this.enqueue(this.options.names.errors, JSON.stringify(event));
+    if (this.stopped) return;
+    this.dropErrors(this.errors.push({ channel: this.options.names.errors, payload: JSON.stringify(event), type: event.type }));
+    this.pump();
   }
 
   /** Keeps `zenircbot:nick` equal to the bot's nick (set again after every Redis reconnect). */
@@ -89,10 +125,20 @@ export class RedisBus {
     this.pub.set(this.options.names.nickKey, nick).catch((err: Error) => this.log.warn({ err: err.message }, 'could not store the nick in Redis'));
   }
 
+  /**
+   * ZenIRCBot's bot set `zenircbot:admin_spew_channels` at connect, and its
+   * libraries' `send_admin_message` (called by every `register_commands`)
+   * crash when it is missing. Kept after the bot stops, as ZenIRCBot did, so a
+   * service that starts first does not crash either.
+   */
+  private setAdminChannel(): void {
+    this.pub.set(this.options.names.adminChannelsKey, this.options.adminChannel).catch((err: Error) => this.log.warn({ err: err.message }, 'could not store the admin channel in Redis'));
+  }
+
   /** Flushes what can be flushed (bounded), deletes the nick key, closes both connections. */
   async stop(flushTimeoutMs = 2000): Promise<void> {
     const deadline = Date.now() + flushTimeoutMs;
-    while (this.buffer.size > 0 && this.pub.status === 'ready' && Date.now() < deadline) {
+    while (this.events.size + this.errors.size > 0 && this.pub.status === 'ready' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     this.stopped = true;
@@ -100,51 +146,66 @@ export class RedisBus {
     await Promise.all([this.sub, this.pub].map((c) => c.quit().catch(() => c.disconnect())));
   }
 
-  private enqueue(channel: string, payload: string): void {
-    if (this.stopped) return;
-    if (this.buffer.push({ channel, payload }) > 0) this.metrics.inDropped.inc();
-    this.metrics.inBuffered.set(this.buffer.size);
-    this.pump();
+  private dropEvents(dropped: Outgoing[]): void {
+    if (dropped.length === 0) return;
+    for (const [type, n] of countByType(dropped)) this.metrics.inDropped.inc({ type }, n);
+  }
+
+  private dropErrors(dropped: Outgoing[]): void {
+    if (dropped.length > 0) this.metrics.errorsDropped.inc(dropped.length);
   }
 
   private onPublisherReady(): void {
+    this.events.setCapacity(Math.max(CONNECTED_IN_BUFFER_MAX, this.options.inBufferMax));
     if (this.readyOnce) {
       this.metrics.redisReconnects.inc();
-      this.log.info({ buffered: this.buffer.size }, 'Redis is back');
+      if (this.events.size > 0) this.log.info({ buffered: this.events.size }, 'Redis is back: publishing the buffered `in` events');
     }
     this.readyOnce = true;
     if (this.nick !== undefined) this.setNick(this.nick);
+    this.setAdminChannel();
     this.pump();
   }
 
-  /** Sends the buffer in order, a pipelined batch at a time; a failed batch goes back in front. */
+  /** Sends both queues in order, a pipelined batch at a time; what a failed batch did not send goes back in front. */
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
     const step = async (): Promise<void> => {
-      while (this.buffer.size > 0 && this.pub.status === 'ready') {
-        const batch = this.buffer.take(BATCH);
+      while (this.events.size + this.errors.size > 0 && this.pub.status === 'ready') {
+        const events = this.events.take(BATCH);
+        const errors = this.errors.take(ERROR_BATCH);
+        const batch = events.concat(errors);
         const pipeline = this.pub.pipeline();
         for (const item of batch) pipeline.publish(item.channel, item.payload);
+        let results: Array<[Error | null, unknown]> | null;
         try {
-          const results = await pipeline.exec();
-          const failed = results?.findIndex(([err]) => err) ?? -1;
-          if (results === null || failed !== -1) {
-            this.buffer.restore(batch.slice(failed === -1 ? 0 : failed));
-            break;
-          }
+          results = await pipeline.exec();
         } catch {
-          this.buffer.restore(batch);
-          break;
+          results = null;
         }
+        const sent = (i: number) => results !== null && !results[i]?.[0];
+        for (const [type, n] of countByType(events.filter((_, i) => sent(i)))) this.metrics.inEvents.inc({ type }, n);
+        const unsentEvents = events.filter((_, i) => !sent(i));
+        const unsentErrors = errors.filter((_, i) => !sent(events.length + i));
+        if (unsentEvents.length + unsentErrors.length === 0) continue;
+        this.dropEvents(this.events.restore(unsentEvents));
+        this.dropErrors(this.errors.restore(unsentErrors));
+        break;
       }
-      this.metrics.inBuffered.set(this.buffer.size);
+      this.metrics.inBuffered.set(this.events.size);
     };
     step()
       .catch((err: Error) => this.log.error({ err: err.message }, 'publishing to Redis failed'))
       .finally(() => {
         this.pumping = false;
-        if (this.buffer.size > 0 && this.pub.status === 'ready') this.pump();
+        if (this.events.size + this.errors.size > 0 && this.pub.status === 'ready') this.pump();
       });
   }
+}
+
+function countByType(items: readonly Outgoing[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.type, (counts.get(item.type) ?? 0) + 1);
+  return counts;
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { config as loadDotenv } from 'dotenv';
-import { VERSION } from '../../bot/version';
+import { VERSION } from '../../bot';
+import { registerAclCommand } from './commands/acl';
 import { registerBotCommand } from './commands/bot';
 import { registerNotifyCommand } from './commands/notify';
 import { registerServiceCommand } from './commands/service';
+import { registerStatusCommand } from './commands/status';
 import { registerTailCommand } from './commands/tail';
 import { registerUpCommand } from './commands/up';
 
@@ -23,6 +25,8 @@ registerServiceCommand(program);
 registerTailCommand(program);
 registerUpCommand(program);
 registerNotifyCommand(program);
+registerStatusCommand(program);
+registerAclCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`zen: ${err.message}\n`);

@@ -4,11 +4,21 @@ import {
   isFinalNoticeState,
   NOTICE_ENTRY_FIELD,
   parseNoticeFate,
+  parseTargetOutcomes,
   receiptEvent,
   type BusNames,
   type NoticeFate,
-} from '../protocol';
-import { createRedis, isCluster, subscribeKept, waitForReplicas, type RedisConnection, type RedisConnectionOptions, type RedisTarget } from '../redis';
+  type TargetOutcome,
+} from '@zenrelay/protocol';
+import {
+  createRedis,
+  isCluster,
+  subscribeKept,
+  waitForReplicas,
+  type RedisConnection,
+  type RedisConnectionOptions,
+  type RedisTarget,
+} from '@zenrelay/runtime';
 import type { NoticeCheck } from './noticeRequest';
 
 /**
@@ -19,12 +29,12 @@ import type { NoticeCheck } from './noticeRequest';
  */
 
 export interface NoticeClientOptions {
-  /** Where Redis is (see clients/redis); or a plain `redis://` URL. */
+  /** Where Redis is (see redisConnection.ts in @zenrelay/runtime); or a plain `redis://` URL. */
   redis: RedisTarget | string;
   namespace?: string;
   /** Seconds the `queued` fate hash lives (the bot resets it when it finishes the notice). */
   fateTtlSeconds?: number;
-  /** Connection behaviour (retries, offline queue, connect timeout). */
+  /** Connection behaviour (retries, offline queue, connect and disconnect timeouts). */
   connection?: Partial<RedisConnectionOptions>;
   /** After queueing, WAIT until this many replicas have the notice (ZEN_NOTICE_WAIT_REPLICAS); default 0 = do not wait. */
   waitReplicas?: number;
@@ -43,8 +53,15 @@ export interface QueuedNotice {
   replicas?: number;
 }
 
-/** The fate as returned to callers: the hash with empty fields left out, plus the id. */
-export type NoticeFateView = NoticeFate & { id: string };
+/**
+ * The fate as returned to callers: the hash with empty fields left out, plus
+ * the id; `targets` (a JSON string in the hash) is parsed into the outcome at
+ * each target.
+ */
+export type NoticeFateView = { [K in keyof NoticeFate as K extends 'targets' ? never : K]: NoticeFate[K] } & { id: string; targets?: TargetOutcome[] };
+
+/** Longest wait for a closing connection's socket to close before it is destroyed. */
+export const CLOSE_WAIT_MS = 200;
 
 export class NoticeClient {
   readonly names: BusNames;
@@ -63,7 +80,9 @@ export class NoticeClient {
   }
 
   private connection(): RedisConnection {
-    const redis = createRedis(this.target, { connectionName: 'zenrelay-notices-client', ...this.options.connection });
+    // disconnectTimeout: ioredis's disconnect() of a connection that is down waits for a 'close' its
+    // socket already emitted, holding the process open for that long (2 s by default) after close().
+    const redis = createRedis(this.target, { connectionName: 'zenrelay-notices-client', disconnectTimeout: CLOSE_WAIT_MS, ...this.options.connection });
     redis.on('error', (err: Error) => {
       this.lastError = err;
       this.options.onError?.(err);
@@ -118,6 +137,7 @@ export class NoticeClient {
     if (fate === undefined) return undefined;
     const view: Record<string, unknown> = { id };
     for (const [k, v] of Object.entries(fate)) if (v !== '') view[k] = v;
+    if (fate.targets !== undefined) view.targets = parseTargetOutcomes(fate.targets);
     return view as NoticeFateView;
   }
 

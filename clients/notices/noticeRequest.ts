@@ -6,7 +6,7 @@ import {
   parseOutbound,
   type SayEnvelope,
   type SayType,
-} from '../protocol';
+} from '@zenrelay/protocol';
 
 /**
  * A notice as a publisher describes it, turned into the envelope that goes

@@ -13,6 +13,8 @@ export const eventMetaFields = {
   host: z.string().optional().describe("Sender's hostname, from the IRC prefix"),
   ident: z.string().optional().describe("Sender's ident (user name), from the IRC prefix"),
   time: z.string().optional().describe('When the server saw the event (IRCv3 server-time), ISO 8601'),
+  msgid: z.string().optional().describe('The server\'s id of the message (IRCv3 message-ids), for deduplication and replies'),
+  bot: z.boolean().optional().describe('true when the sender marked itself a bot (IRCv3 `bot` tag, e.g. user mode +B)'),
 };
 
 /** Builds the schema of one envelope type: `{"version":1,"type":<type>,"data":<data>}`. */
@@ -35,4 +37,17 @@ export interface Envelope<T extends string = string, D = unknown> {
 /** Wraps `data` in a version-1 envelope of the given type. */
 export function envelope<T extends string, D>(type: T, data: D): Envelope<T, D> {
   return { version: PROTOCOL_VERSION, type, data };
+}
+
+/**
+ * The id the bot gives every `in` event, top-level in the envelope
+ * (`{"version":1,"type":…,"id":…,"data":…}`): the same on pub/sub and in the
+ * `in` stream, so handlers can be idempotent and logs can be correlated.
+ * ZenIRCBot-era clients ignore it; events from older bots have none.
+ */
+export const eventIdField = z.string().min(1).max(128).optional().describe('Event id, the same on `in` and in the `in` stream (absent from older bots)');
+
+/** Builds the schema of one `in` event type: an envelope that may carry the event id. */
+export function inboundEnvelopeSchema<T extends string, D extends z.ZodType>(type: T, data: D) {
+  return envelopeSchema(type, data).extend({ id: eventIdField });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelopeSchema, eventMetaFields } from './envelope';
+import { inboundEnvelopeSchema as envelopeSchema, eventMetaFields } from './envelope';
 
 /**
  * Events the bot publishes on `in`. Field names are ZenIRCBot 2.x's; every

@@ -10,3 +10,6 @@ export * from './names';
 export * from './targets';
 export * from './notices';
 export * from './registry';
+export * from './lookup';
+export * from './inheritedNames';
+export * from './rpc';

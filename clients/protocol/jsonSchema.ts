@@ -3,6 +3,7 @@ import { errorEvent } from './errors';
 import { inboundEventSchemas } from './inbound';
 import { receiptEvent } from './notices';
 import { outboundCommandSchemas } from './outbound';
+import { rpcRequestEvent, rpcResponseEvent } from './rpc';
 
 /**
  * JSON Schema (draft 2020-12) for every envelope, generated from the zod
@@ -23,6 +24,8 @@ export function schemaFiles(): SchemaFiles {
   for (const [type, schema] of Object.entries(outboundCommandSchemas)) files[`out.${type}.json`] = toSchema(schema, `zenrelay/out/${type}`);
   files['errors.error.json'] = toSchema(errorEvent, 'zenrelay/errors/error');
   files['receipts.receipt.json'] = toSchema(receiptEvent, 'zenrelay/receipts/receipt');
+  files['rpc.request.json'] = toSchema(rpcRequestEvent, 'zenrelay/rpc/request');
+  files['rpc.response.json'] = toSchema(rpcResponseEvent, 'zenrelay/rpc/response');
   return files;
 }
 

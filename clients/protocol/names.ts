@@ -14,6 +14,8 @@ export interface BusNames {
   errors: string;
   /** String key holding the bot's current nick. */
   nickKey: string;
+  /** String key holding where ZenIRCBot's `send_admin_message` goes (one target; the bot sets it). */
+  adminChannelsKey: string;
   /** Prefix of the service registry keys (`<prefix><service name>`). */
   servicePrefix: string;
   /** Stream of durable notices (see notices.ts and docs/notices.md). */
@@ -22,6 +24,18 @@ export interface BusNames {
   receipts: string;
   /** Prefix of the per-notice fate hashes (`<prefix><notice id>`). */
   noticePrefix: string;
+  /** Stream of notices the bot could not handle at all (docs/notices.md, "Dead letters"). */
+  noticesDead: string;
+  /** Stream the bot appends every `in` event to (capped); services read it through consumer groups. */
+  inStream: string;
+  /** Prefix of the per-replica registry keys (`<prefix><service name>:<instance id>`). */
+  replicaPrefix: string;
+  /** Prefix of the request channels, one per method (`<prefix><method>`), see rpc.ts. */
+  rpcPrefix: string;
+  /** Prefix every reply channel must start with (`<prefix><anything>`), see rpc.ts. */
+  replyPrefix: string;
+  /** Prefix of the keys the webhook remembers GitHub deliveries by (`<prefix><X-GitHub-Delivery>`), so each is accepted once. */
+  webhookDeliveryPrefix: string;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -34,9 +48,11 @@ export interface BusNamesOptions {
   /**
    * Redis Cluster: keys used together in one transaction or one multi-key
    * command get a hash tag so they live in one slot: the notices stream, its
-   * consumer group and the notices' fate hashes share `{<ns:>zenrelay:notices}`;
-   * the service registry keys share `{<ns:>zenrelay:service}`. Pub/sub
-   * channels (`in`, `out`, …) and the nick key keep their names.
+   * consumer group, the notices' fate hashes and the dead-letter stream share
+   * `{<ns:>zenrelay:notices}`; the service registry records and the replica
+   * keys (written in one MULTI) share `{<ns:>zenrelay:service}`. Pub/sub
+   * channels (`in`, `out`, rpc, replies, …) and single keys used alone (the
+   * nick, the admin channel, the `in` stream, webhook deliveries) keep their names.
    */
   hashTags?: boolean;
 }
@@ -46,27 +62,38 @@ export function busNames(namespace = '', options: BusNamesOptions = {}): BusName
     throw new Error(`namespace ${JSON.stringify(namespace)} must be letters, digits, '_', '.', '-' (at most 64)`);
   }
   const p = namespace === '' ? '' : `${namespace}:`;
+  const plain = plainNames(p);
   if (options.hashTags) {
     const notices = `{${p}zenrelay:notices}`;
+    const registry = `{${p}zenrelay:service}`;
     return {
-      in: `${p}in`,
-      out: `${p}out`,
-      errors: `${p}zenrelay:errors`,
-      nickKey: `${p}zenircbot:nick`,
-      servicePrefix: `{${p}zenrelay:service}:`,
+      ...plain,
+      servicePrefix: `${registry}:`,
+      replicaPrefix: `${registry}.replica:`,
       notices,
-      receipts: `${p}zenrelay:receipts`,
       noticePrefix: `${notices}:notice:`,
+      noticesDead: `${notices}:dead`,
     };
   }
+  return plain;
+}
+
+function plainNames(p: string): BusNames {
   return {
     in: `${p}in`,
     out: `${p}out`,
     errors: `${p}zenrelay:errors`,
     nickKey: `${p}zenircbot:nick`,
+    adminChannelsKey: `${p}zenircbot:admin_spew_channels`,
     servicePrefix: `${p}zenrelay:service:`,
     notices: `${p}zenrelay:notices`,
     receipts: `${p}zenrelay:receipts`,
     noticePrefix: `${p}zenrelay:notice:`,
+    noticesDead: `${p}zenrelay:notices:dead`,
+    inStream: `${p}zenrelay:in`,
+    replicaPrefix: `${p}zenrelay:replica:`,
+    rpcPrefix: `${p}zenrelay:rpc:`,
+    replyPrefix: `${p}zenrelay:reply:`,
+    webhookDeliveryPrefix: `${p}zenrelay:webhook:delivery:`,
   };
 }

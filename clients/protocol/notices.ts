@@ -43,6 +43,19 @@ export const NOTICE_ID_MAX = 128;
 /** Default time a fate hash is kept, in seconds (7 days). */
 export const DEFAULT_NOTICE_FATE_TTL_SECONDS = 604_800;
 
+/** What became of a notice at one of its targets (a notice to several targets has one per target). */
+export const targetOutcome = z
+  .looseObject({
+    target: z.string().describe('The nick or channel, as the notice named it'),
+    state: z.enum(['sent', 'rejected']).describe('sent: the server accepted every line; rejected: it refused one'),
+    code: z.string().optional().describe('For rejected: machine-readable (no_such_nick, cannot_send_to_channel, fail_<code>…)'),
+    reason: z.string().optional().describe("For rejected: the server's reason, in its words"),
+    numeric: z.string().optional().describe('For rejected: the reply that refused it (401, 404…, or FAIL)'),
+  })
+  .describe('The outcome of a notice at one target.');
+
+export type TargetOutcome = z.infer<typeof targetOutcome>;
+
 /**
  * The fate hash, as read with HGETALL. Every field is a string; times are ISO
  * 8601. Unknown fields are kept.
@@ -57,6 +70,7 @@ export const noticeFate = z
     queued_at: z.string().optional().describe('When the publisher queued it'),
     done_at: z.string().optional().describe('When the bot finished it (sent, rejected or expired)'),
     entry: z.string().optional().describe('The stream entry id it travelled as'),
+    targets: z.string().optional().describe('Once its lines went out: the outcome at each target, a JSON array of target outcomes'),
   })
   .describe('What happened to one notice: the hash <noticePrefix><id>.');
 
@@ -75,10 +89,22 @@ export const receiptEvent = envelopeSchema(
     reason: z.string().optional().describe('For rejected and expired: the reason in words'),
     entry: z.string().describe('The stream entry id'),
     at: z.string().describe('When the bot finished it, ISO 8601'),
+    targets: z.array(targetOutcome).optional().describe('Once its lines went out: the outcome at each target'),
   }),
 ).describe('The fate of one durable notice.');
 
 export type ReceiptEvent = z.infer<typeof receiptEvent>;
+
+/** The `targets` field of a fate hash as a list; [] when absent or unreadable. */
+export function parseTargetOutcomes(json: string | undefined): TargetOutcome[] {
+  if (json === undefined || json === '') return [];
+  try {
+    const parsed = z.array(targetOutcome).safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Reads a fate hash (HGETALL result); undefined when the hash does not exist or is not a fate. */
 export function parseNoticeFate(hash: Record<string, string>): NoticeFate | undefined {

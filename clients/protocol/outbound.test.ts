@@ -1,4 +1,5 @@
 import { parseOutbound } from './outbound';
+import { INHERITED_NAMES } from './inheritedNames';
 
 const ok = (payload: unknown) => {
   const result = parseOutbound(typeof payload === 'string' ? payload : JSON.stringify(payload));
@@ -73,5 +74,17 @@ describe('parseOutbound', () => {
     const result = parseOutbound(JSON.stringify({ version: 1, type: 'privmsg', data: { to: 35, message: 'x' } }));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.rejection.reason).toMatch(/data\.to/);
+  });
+});
+
+describe('parseOutbound and names inherited from Object', () => {
+  it.each(INHERITED_NAMES)('rejects type %s as unknown_type, with the list of types', (type) => {
+    const result = parseOutbound(`{"version":1,"type":${JSON.stringify(type)},"data":{"to":"#a","message":"x"}}`);
+    expect(result).toEqual({ ok: false, rejection: { code: 'unknown_type', reason: expect.stringMatching(/privmsg, privmsg_action, notice, raw/) } });
+  });
+
+  it.each(INHERITED_NAMES)('accepts %s as a nick to send to (a valid IRC nick)', (nick) => {
+    const result = parseOutbound(JSON.stringify({ version: 1, type: 'privmsg', data: { to: nick, message: 'x' } }));
+    expect(result).toEqual({ ok: true, command: { kind: 'say', type: 'privmsg', targets: [nick], message: 'x' } });
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelopeSchema, PROTOCOL_VERSION } from './envelope';
+import { isOwnKey } from './lookup';
 import { targetProblem } from './targets';
 
 /**
@@ -15,6 +16,12 @@ const sayData = z.looseObject({
   to: recipients,
   message: z.string().describe('Text; newlines split it into several lines, long lines are split at word boundaries'),
   id: z.string().max(128).optional().describe('Optional id chosen by the sender, echoed in error events'),
+  reply_to: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe("The msgid of the message this answers (an `in` event's msgid): where the server allows client tags, the bot tags its lines +draft/reply so clients thread them"),
 });
 
 export const privmsgCommand = envelopeSchema('privmsg', sayData).describe('Say `message` to `to`.');
@@ -53,22 +60,26 @@ export type SayEnvelope = z.infer<typeof privmsgCommand>;
 
 /** A valid `out` command, normalized: one list of targets, the raw line in one place. */
 export type OutboundCommand =
-  | { kind: 'say'; type: SayType; targets: string[]; message: string; id?: string }
+  | { kind: 'say'; type: SayType; targets: string[]; message: string; id?: string; replyTo?: string }
   | { kind: 'raw'; line: string };
 
-export type RejectionCode =
-  | 'too_large'
-  | 'binary'
-  | 'invalid_json'
-  | 'not_an_object'
-  | 'unsupported_version'
-  | 'unknown_type'
-  | 'invalid_field'
-  | 'bad_target'
-  | 'empty_message'
-  | 'bad_raw'
-  | 'raw_not_allowed'
-  | 'queue_full';
+/** Every code a rejected `out` payload (or notice) can get. */
+export const REJECTION_CODES = [
+  'too_large',
+  'binary',
+  'invalid_json',
+  'not_an_object',
+  'unsupported_version',
+  'unknown_type',
+  'invalid_field',
+  'bad_target',
+  'empty_message',
+  'bad_raw',
+  'raw_not_allowed',
+  'queue_full',
+] as const;
+
+export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export interface Rejection {
   code: RejectionCode;
@@ -137,7 +148,7 @@ export function parseOutbound(payload: Buffer | string, limits: ParseLimits = { 
     return reject('unsupported_version', `version ${JSON.stringify(record.version)} is not supported; use 1`, id);
   }
   const type = record.type;
-  if (typeof type !== 'string' || !(type in outboundCommandSchemas)) {
+  if (!isOwnKey(outboundCommandSchemas, type)) {
     return reject(
       'unknown_type',
       `type ${JSON.stringify(type)} is not one the bot accepts (${OUTBOUND_TYPES.join(', ')})`,
@@ -145,13 +156,13 @@ export function parseOutbound(payload: Buffer | string, limits: ParseLimits = { 
     );
   }
   if (type === 'raw') return parseRaw(record);
-  return parseSay(type as SayType, record, id);
+  return parseSay(type, record, id);
 }
 
 function parseSay(type: SayType, record: Record<string, unknown>, id: string | undefined): ParseResult {
   const parsed = outboundCommandSchemas[type].safeParse(record);
   if (!parsed.success) return reject('invalid_field', describeIssues(parsed.error), id);
-  const { to, message } = parsed.data.data;
+  const { to, message, reply_to: replyTo } = parsed.data.data;
   const targets = [...new Set(typeof to === 'string' ? [to] : to)];
   for (const target of targets) {
     const problem = targetProblem(target);
@@ -160,6 +171,7 @@ function parseSay(type: SayType, record: Record<string, unknown>, id: string | u
   if (!/[^\r\n\x00]/.test(message)) return reject('empty_message', 'message has no text to send', id);
   const command: OutboundCommand = { kind: 'say', type, targets, message };
   if (id !== undefined) command.id = id;
+  if (replyTo !== undefined) command.replyTo = replyTo;
   return { ok: true, command };
 }
 

@@ -5,9 +5,23 @@
  * `reply`. Handlers that throw or reject are caught, logged and reported on
  * the errors channel; the client keeps running.
  */
-import { botSettings, loadBusConfig } from '../../bot/config';
-import { createLogger, Logger, RateLimitedLog } from '../../bot/log';
-import { Env, read } from '../../bot/settings';
+import {
+  commandPrefixSetting,
+  connectWaiting,
+  createLogger,
+  createRedis,
+  describeTarget,
+  Env,
+  isCluster,
+  loadBusConfig,
+  Logger,
+  RateLimitedLog,
+  read,
+  RedisConnectionLog,
+  subscribeKept,
+  type RedisConnection,
+  type RedisTarget,
+} from '@zenrelay/runtime';
 import {
   busNames,
   BusNames,
@@ -19,11 +33,12 @@ import {
   InboundOf,
   InboundType,
   isChannelName,
+  RpcHandler,
   SayType,
-} from '../protocol';
-import { createRedis, describeTarget, isCluster, subscribeKept, targetVariables, type RedisConnection, type RedisTarget } from '../redis';
+} from '@zenrelay/protocol';
 import { commandName, parseCommand } from './commands';
 import { decodeInbound } from './inbound';
+import { RequestOptions, RpcPeer } from './rpc';
 import { Recipients, SendError, sayPayload } from './send';
 
 export interface ConnectOptions {
@@ -119,7 +134,7 @@ function resolveSettings(options: ConnectOptions): Settings {
     names: busNames(bus.namespace, { hashTags: isCluster(bus.redis) }),
     name,
     logger: options.logger ?? createLogger(env.LOG_LEVEL ?? 'info', name),
-    commandPrefix: read(env, botSettings.commandPrefix),
+    commandPrefix: read(env, commandPrefixSetting),
     commandErrorReply: options.commandErrorReply ?? DEFAULT_ERROR_REPLY,
     closeTimeoutMs: options.closeTimeoutMs ?? 5000,
   };
@@ -135,6 +150,7 @@ export class ZenClient {
   protected readonly sub: RedisConnection;
   protected readonly pub: RedisConnection;
   protected readonly commandTable = new Map<string, CommandEntry>();
+  protected readonly rpc: RpcPeer;
   private readonly handlers = new Map<InboundType, Array<(event: InboundEvent) => unknown>>();
   private readonly running = new Set<Promise<void>>();
   private readonly badInput: RateLimitedLog;
@@ -143,7 +159,7 @@ export class ZenClient {
   private accepting = true;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private lastRedisError: string | undefined;
+  private readonly redisLog: RedisConnectionLog;
 
   constructor(options: ConnectOptions = {}) {
     const settings = resolveSettings(options);
@@ -155,30 +171,55 @@ export class ZenClient {
     this.commandErrorReply = settings.commandErrorReply;
     this.closeTimeoutMs = settings.closeTimeoutMs;
     this.badInput = new RateLimitedLog(this.logger);
-    const common = { connectionName: this.name };
+    // A short disconnectTimeout: ioredis's disconnect() of a connection that is down waits that long for a
+    // 'close' its socket already emitted, so close() while Redis is down would hold the process 2 s.
+    const common = { lazyConnect: true, connectionName: this.name, disconnectTimeout: 200 };
     this.sub = createRedis(settings.redis, common);
     this.pub = createRedis(settings.redis, common);
-    for (const [role, conn] of [['subscriber', this.sub], ['publisher', this.pub]] as const) {
-      conn.on('error', (err: Error) => {
-        this.lastRedisError = err.message;
-        this.logger.warn({ role, err: err.message }, 'Redis error');
-      });
-    }
-    this.sub.on('message', (_channel: string, message: string) => this.deliver(message));
+    // One "waiting for Redis" line, the cause once, then summaries: not one warning per retry.
+    this.redisLog = new RedisConnectionLog(this.logger, settings.redis);
+    this.redisLog.watch(this.pub);
+    this.sub.on('error', () => undefined);
+    this.rpc = new RpcPeer(this.sub, this.pub, this.names, this.logger);
+    this.sub.on('message', (channel: string, message: string) => {
+      if (channel === this.names.in) void this.deliver(message);
+      else this.rpc.onMessage(channel, message);
+    });
   }
 
-  /** Connects and subscribes to `in`. `connect()` calls this for you. */
+  /**
+   * Connects and subscribes to `in`, waiting for Redis however long it takes
+   * (like the bot; the log says so). `connect()` calls this for you.
+   */
   async start(): Promise<void> {
-    try {
-      await Promise.all([this.sub.connect(), this.pub.connect()]);
-    } catch (err) {
-      this.sub.disconnect();
-      this.pub.disconnect();
-      const reason = this.lastRedisError ?? (err as Error).message;
-      throw new Error(`cannot connect to Redis at ${describeTarget(this.redis)}: ${reason}; start redis-server or set ${targetVariables(this.redis)}`);
-    }
+    await connectWaiting([this.sub, this.pub], this.redisLog);
+    await this.startEvents();
+  }
+
+  /** Starts receiving `in` events: a plain client subscribes to `in` (a service may read a consumer group instead). */
+  protected async startEvents(): Promise<void> {
     await subscribeKept(this.sub, [this.names.in]);
     this.logger.debug({ channel: this.names.in }, 'subscribed');
+  }
+
+  /**
+   * Calls `method` on whoever handles it (the bot answers `status`, `names`,
+   * `whois`) and resolves with the result. Rejects with an RpcError: the
+   * handler's `code` and `message`, `no_handler`, or `timeout` after
+   * `options.timeout` ms (default 5000).
+   */
+  request(method: string, params: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<unknown> {
+    return this.rpc.request(method, params, options);
+  }
+
+  /**
+   * Answers requests for `method`: the handler's return value (or promise)
+   * is the result; a thrown RpcError reaches the caller with its code, any
+   * other error as `handler_failed`. `ctx.deadline` and `ctx.signal` say
+   * when the caller stops waiting. Resolves once subscribed.
+   */
+  handle(method: string, handler: RpcHandler): Promise<() => Promise<void>> {
+    return this.rpc.handle(method, handler);
   }
 
   /**
@@ -236,9 +277,12 @@ export class ZenClient {
     return this.send('notice', to, text);
   }
 
-  /** Answers where `event` was said: its channel, or the sender in a private message. */
+  /**
+   * Answers where `event` was said: its channel, or the sender in a private
+   * message, threaded to it (`reply_to` its msgid) where the server has ids.
+   */
   reply(event: ReplyableEvent, text: string): Promise<number> {
-    return this.say(event.data.channel, text);
+    return this.send('privmsg', event.data.channel, text, event.data.msgid);
   }
 
   /** The bot's current nick (`zenircbot:nick`), or undefined when no bot is running. */
@@ -259,6 +303,7 @@ export class ZenClient {
 
   protected async shutdown(): Promise<void> {
     this.accepting = false;
+    this.rpc.close();
     await this.waitForHandlers();
     this.closed = true;
     await Promise.all([quit(this.sub), quit(this.pub)]);
@@ -275,14 +320,14 @@ export class ZenClient {
     await this.pub.publish(this.names.errors, JSON.stringify(event));
   }
 
-  private async send(type: SayType, to: Recipients, text: string): Promise<number> {
-    const sent = this.publishOut(type, to, text);
+  private async send(type: SayType, to: Recipients, text: string, replyTo?: string): Promise<number> {
+    const sent = this.publishOut(type, to, text, replyTo);
     sent.catch((err: Error) => this.logger.warn({ type, to, err: err.message }, 'send failed'));
     return sent;
   }
 
-  private async publishOut(type: SayType, to: Recipients, text: string): Promise<number> {
-    const payload = sayPayload(type, to, text);
+  private async publishOut(type: SayType, to: Recipients, text: string, replyTo?: string): Promise<number> {
+    const payload = sayPayload(type, to, text, undefined, replyTo);
     if (this.closed) throw new SendError('closed', `${this.name} is closed; connect again to send`);
     try {
       return await this.pub.publish(this.names.out, payload);
@@ -291,7 +336,8 @@ export class ZenClient {
     }
   }
 
-  private deliver(payload: string): void {
+  /** Handles one `in` payload; resolves once every handler it started is done. */
+  protected async deliver(payload: string): Promise<void> {
     if (!this.accepting) return;
     const decoded = decodeInbound(payload);
     if (decoded.kind === 'unknown_type') {
@@ -303,17 +349,22 @@ export class ZenClient {
       return;
     }
     const event = decoded.event;
+    const tasks: Array<Promise<void>> = [];
     for (const handler of [...(this.handlers.get(event.type) ?? [])]) {
-      this.run(`on('${event.type}')`, () => handler(event), event);
+      tasks.push(this.run(`on('${event.type}')`, () => handler(event), event));
     }
-    if (event.type === 'directed_privmsg') this.dispatchCommand(event);
+    if (event.type === 'directed_privmsg') {
+      const task = this.dispatchCommand(event);
+      if (task) tasks.push(task);
+    }
+    await Promise.all(tasks);
   }
 
-  private dispatchCommand(event: InboundOf<'directed_privmsg'>): void {
+  private dispatchCommand(event: InboundOf<'directed_privmsg'>): Promise<void> | undefined {
     const parsed = parseCommand(event.data.message, { prefix: this.commandPrefix });
-    if (!parsed) return;
+    if (!parsed) return undefined;
     const entry = this.commandTable.get(parsed.name);
-    if (!entry || !entry.live) return;
+    if (!entry || !entry.live) return undefined;
     const ctx: CommandContext = {
       event,
       ...parsed,
@@ -324,14 +375,14 @@ export class ZenClient {
       reply: (text) => this.reply(event, text),
       replyPrivately: (text) => this.say(event.data.sender, text),
     };
-    this.run(`command '${parsed.name}'`, () => entry.handler(ctx), event, () => {
+    return this.run(`command '${parsed.name}'`, () => entry.handler(ctx), event, () => {
       if (this.commandErrorReply === false) return;
       const typed = `${this.commandPrefix}${parsed.name}`;
       void this.reply(event, this.commandErrorReply.split('{command}').join(typed)).catch(() => undefined);
     });
   }
 
-  private run(label: string, handler: () => unknown, event: InboundEvent, onFailure?: () => void): void {
+  private run(label: string, handler: () => unknown, event: InboundEvent, onFailure?: () => void): Promise<void> {
     const task = (async () => {
       await handler();
     })().catch((err: unknown) => {
@@ -345,6 +396,7 @@ export class ZenClient {
     });
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
+    return task;
   }
 
   private async waitForHandlers(): Promise<void> {

@@ -3,7 +3,7 @@
  * removed the address: `!woot a b` and `zen: woot a b` both arrive as
  * `woot a b`) into a command name and its arguments. Pure functions, no I/O.
  */
-import { isCommandName } from '../protocol';
+import { isCommandName } from '@zenrelay/protocol';
 
 export interface ParsedCommand {
   /** The command name, lower-cased: `woot`. */

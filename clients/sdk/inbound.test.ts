@@ -1,4 +1,5 @@
 import { decodeInbound } from './inbound';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 
 describe('decodeInbound', () => {
   it('returns a valid event, extra fields kept', () => {
@@ -19,5 +20,16 @@ describe('decodeInbound', () => {
 
   it('tells an unknown type apart from a broken payload', () => {
     expect(decodeInbound('{"version":1,"type":"reaction","data":{}}')).toEqual({ kind: 'unknown_type', type: 'reaction' });
+  });
+});
+
+describe('decodeInbound and names inherited from Object', () => {
+  it.each(INHERITED_NAMES)('treats type %s as an unknown type, without calling anything', (type) => {
+    expect(decodeInbound(`{"version":1,"type":${JSON.stringify(type)},"data":{}}`)).toEqual({ kind: 'unknown_type', type });
+  });
+
+  it.each(INHERITED_NAMES)('decodes a message from a user named %s', (nick) => {
+    const decoded = decodeInbound(JSON.stringify({ version: 1, type: 'privmsg', data: { sender: nick, channel: '#c', message: 'hi' } }));
+    expect(decoded).toEqual({ kind: 'event', event: { version: 1, type: 'privmsg', data: { sender: nick, channel: '#c', message: 'hi' } } });
   });
 });

@@ -4,7 +4,7 @@
  * it and carry on; a type this SDK does not know yet (a newer bot) is
  * ignored quietly rather than reported as broken.
  */
-import { InboundEvent, inboundEventSchemas, InboundType, PROTOCOL_VERSION } from '../protocol';
+import { InboundEvent, inboundEventSchemas, isOwnKey, PROTOCOL_VERSION } from '@zenrelay/protocol';
 
 export type Decoded =
   | { kind: 'event'; event: InboundEvent }
@@ -26,8 +26,9 @@ export function decodeInbound(payload: string): Decoded {
     return { kind: 'invalid', reason: `version ${JSON.stringify(record.version)} is not 1` };
   }
   if (typeof record.type !== 'string') return { kind: 'invalid', reason: 'type is missing or not a string' };
-  if (!(record.type in inboundEventSchemas)) return { kind: 'unknown_type', type: record.type };
-  const schema = inboundEventSchemas[record.type as InboundType];
+  // An own key only: `constructor`, `__proto__`, `toString`… are unknown types, not Object's methods.
+  if (!isOwnKey(inboundEventSchemas, record.type)) return { kind: 'unknown_type', type: record.type };
+  const schema = inboundEventSchemas[record.type];
   const parsed = schema.safeParse(record);
   if (!parsed.success) {
     const issues = parsed.error.issues

@@ -1,7 +1,7 @@
 /**
  * The zenrelay TypeScript SDK: write a bot service in a few lines.
  *
- *     import { createService } from './clients/sdk';
+ *     import { createService } from '@zenrelay/sdk';
  *     const bot = await createService({ name: 'hello', description: 'The workshop greeter' });
  *     bot.on('privmsg', (e) => e.data.message === 'hello' && bot.reply(e, `Hello ${e.data.sender}`));
  *     bot.command('woot', (c) => c.reply('Indeed!'), { help: 'Agree, loudly' });
@@ -20,3 +20,4 @@ export { SendError } from './send';
 export type { Recipients, SendErrorCode } from './send';
 export { decodeInbound } from './inbound';
 export type { Decoded } from './inbound';
+export { RpcPeer } from './rpc';

@@ -3,9 +3,14 @@
  * service's record with an expiry, remove it, and list the live ones. Records
  * that do not match the schema (a broken client in another language) are
  * skipped and reported through `onInvalid`, never thrown.
+ *
+ * Besides the one record per service name, each running replica keeps a key
+ * of its own, `<replicaPrefix><name>:<instance id>`, with the same expiry, so
+ * `!services` can say how many replicas are live. The per-name record stays
+ * as it was, so existing readers see no change.
  */
-import { BusNames, ServiceRecord, serviceRecord } from '../protocol';
-import { scanKeys, type RedisConnection } from '../redis';
+import { BusNames, ServiceRecord, serviceRecord } from '@zenrelay/protocol';
+import { scanKeys, type RedisConnection } from '@zenrelay/runtime';
 
 export class ServiceRegistry {
   constructor(
@@ -27,6 +32,45 @@ export class ServiceRegistry {
     await this.redis.del(this.key(service));
   }
 
+  replicaKey(service: string, instance: string): string {
+    return `${this.names.replicaPrefix}${service}:${instance}`;
+  }
+
+  /** Writes the service record and this replica's key, both expiring after `ttlMs`. */
+  async announceReplica(record: ServiceRecord, instance: string, ttlMs: number): Promise<void> {
+    const replica = JSON.stringify({ name: record.name, instance, pid: record.pid, host: record.host, started: record.started });
+    const results = await this.redis
+      .multi()
+      .set(this.key(record.name), JSON.stringify(record), 'PX', ttlMs)
+      .set(this.replicaKey(record.name, instance), replica, 'PX', ttlMs)
+      .exec();
+    const failed = results?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  /**
+   * Removes this replica's key, and the service record too when no other
+   * replica of the service is live (they would write it again within a heartbeat anyway).
+   */
+  async removeReplica(service: string, instance: string): Promise<void> {
+    await this.redis.del(this.replicaKey(service, instance));
+    const others = await this.scan(`${this.names.replicaPrefix}${service}:`);
+    if (others.length === 0) await this.remove(service);
+  }
+
+  /** How many replicas of each service are live (services without replica keys, e.g. other languages', are absent). */
+  async replicaCounts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const key of await this.scan(this.names.replicaPrefix)) {
+      const rest = key.slice(this.names.replicaPrefix.length);
+      const colon = rest.indexOf(':');
+      if (colon <= 0) continue;
+      const name = rest.slice(0, colon);
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   /** Every live service, sorted by name. */
   async list(): Promise<ServiceRecord[]> {
     const keys = await this.keys();
@@ -42,9 +86,13 @@ export class ServiceRegistry {
     return records.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** SCAN, on every master of a cluster (the keys share a hash tag, but a resharding may move the slot). */
   private keys(): Promise<string[]> {
-    return scanKeys(this.redis, `${escapeGlob(this.names.servicePrefix)}*`);
+    return this.scan(this.names.servicePrefix);
+  }
+
+  /** Every key starting with `prefix`: SCAN on every master of a cluster (the keys share a hash tag, but a resharding may move the slot). */
+  private scan(prefix: string): Promise<string[]> {
+    return scanKeys(this.redis, `${escapeGlob(prefix)}*`);
   }
 
   private parse(key: string, value: string): ServiceRecord | undefined {

@@ -1,6 +1,11 @@
 import { sayPayload, SendError } from './send';
 
 describe('sayPayload', () => {
+  it('carries reply_to, the msgid answered, when given', () => {
+    expect(JSON.parse(sayPayload('privmsg', '#c', 'hi', undefined, 'msg-1')).data).toEqual({ to: '#c', message: 'hi', reply_to: 'msg-1' });
+    expect(JSON.parse(sayPayload('privmsg', '#c', 'hi', undefined, '')).data).toEqual({ to: '#c', message: 'hi' });
+  });
+
   it("builds ZenIRCBot's envelope", () => {
     expect(JSON.parse(sayPayload('privmsg', '#c', 'hi'))).toEqual({ version: 1, type: 'privmsg', data: { to: '#c', message: 'hi' } });
     expect(JSON.parse(sayPayload('notice', ['#a', 'bob'], 'x', 'id-1'))).toEqual({

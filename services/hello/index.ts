@@ -4,8 +4,8 @@
  * for everything else is the help service's job: it alone knows which
  * commands exist.)
  */
-import { createService } from '../../clients/sdk';
-import type { ServiceStarter } from '../index';
+import { createService } from '@zenrelay/sdk';
+import type { ServiceStarter } from '../service';
 
 export const startHello: ServiceStarter = async ({ redisUrl, namespace, env, logger }) => {
   const bot = await createService({ name: 'hello', description: 'The workshop greeter: hello and !woot', redisUrl, namespace, env, logger });

@@ -1,4 +1,4 @@
-import type { ServiceRecord } from '../../clients/protocol';
+import type { ServiceRecord } from '@zenrelay/protocol';
 import { commandHelpLines, commandListLine, ownersOf, serviceListLine, zenircbotCommandLines, zenircbotServiceLines } from './format';
 
 const services: ServiceRecord[] = [
@@ -27,6 +27,11 @@ describe('help texts', () => {
   it('list services with their descriptions', () => {
     expect(serviceListLine(services)).toBe('Services: help (Lists things), hello, py (a Python client)');
     expect(serviceListLine([])).toBe('No services are running.');
+  });
+
+  it('say how many replicas of a service are live when there are several', () => {
+    const replicas = new Map([['help', 3], ['hello', 1]]);
+    expect(serviceListLine(services, replicas)).toBe('Services: help ×3 (Lists things), hello, py (a Python client)');
   });
 
   it("answer ZenIRCBot's commands and services like register_commands", () => {

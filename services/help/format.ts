@@ -3,7 +3,7 @@
  * the `!help` list, one command's usage, the `!services` line, and the
  * ZenIRCBot-style `commands` / `services` private answers.
  */
-import type { CommandInfo, ServiceRecord } from '../../clients/protocol';
+import type { CommandInfo, ServiceRecord } from '@zenrelay/protocol';
 
 /** A command and the service answering it. */
 export interface OwnedCommand {
@@ -45,10 +45,18 @@ export function commandHelpLines(services: readonly ServiceRecord[], name: strin
   });
 }
 
-/** `!services`: one line naming every live service. */
-export function serviceListLine(services: readonly ServiceRecord[]): string {
+/**
+ * `!services`: one line naming every live service, with its number of live
+ * replicas when there is more than one (`hello ×3`).
+ */
+export function serviceListLine(services: readonly ServiceRecord[], replicas: ReadonlyMap<string, number> = new Map()): string {
   if (services.length === 0) return 'No services are running.';
-  return `Services: ${services.map((s) => (s.description ? `${s.name} (${s.description})` : s.name)).join(', ')}`;
+  const label = (s: ServiceRecord) => {
+    const count = replicas.get(s.name) ?? 1;
+    const name = count > 1 ? `${s.name} ×${count}` : s.name;
+    return s.description ? `${name} (${s.description})` : name;
+  };
+  return `Services: ${services.map(label).join(', ')}`;
 }
 
 /** ZenIRCBot's `commands` answer, one private line per command: `<service>: <name> - <description>`. */

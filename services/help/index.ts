@@ -2,18 +2,22 @@
  * `help`: tells people what the bot can do, from the live service registry.
  *
  * - `!help` lists every command; `!help <command>` shows its usage and help.
- * - `!services` lists the running services.
+ * - `!services` lists the running services, with how many replicas of each are live.
  * - ZenIRCBot's directed `commands` and `services` (`zen: commands`, or in a
  *   private message) are answered as its `register_commands` did: privately,
  *   one line per command (`<service>: <name> - <description>`) or per service.
- * - An unknown `!command` gets one `Wat` with a hint. Only this service says
- *   it, and only after the registry shows that no live service has that
- *   command, so several services never all answer, and a command some
- *   service answers is never called unknown.
+ * - With `ZEN_HELP_WAT=true`, an unknown `!command` gets one `Wat` with a
+ *   hint. Only this service says it, and only after the registry shows that
+ *   no live service has that command, so several services never all answer,
+ *   and a command some registered service answers is never called unknown.
+ *   It is off by default: a client that does not register (the workshop's
+ *   25 lines, a ZenIRCBot service) answers commands the registry does not
+ *   know, and often says its own `Wat`.
  */
-import { InboundOf } from '../../clients/protocol';
-import { CommandContext, createService, parseCommand, ZenService } from '../../clients/sdk';
-import type { ServiceStarter } from '../index';
+import { InboundOf } from '@zenrelay/protocol';
+import { CommandContext, createService, parseCommand, ZenService } from '@zenrelay/sdk';
+import { bool, read, setting } from '@zenrelay/runtime';
+import type { ServiceStarter } from '../service';
 import {
   commandHelpLines,
   commandListLine,
@@ -23,7 +27,12 @@ import {
   zenircbotServiceLines,
 } from './format';
 
+export const helpSettings = {
+  wat: setting('ZEN_HELP_WAT', 'false', 'Answer `Wat` to a `!command` no registered service lists; only when every client registers its commands', bool),
+};
+
 export const startHelp: ServiceStarter = async ({ redisUrl, namespace, env, logger }) => {
+  const wat = read(env, helpSettings.wat);
   const bot = await createService({ name: 'help', description: 'Lists services and commands', redisUrl, namespace, env, logger });
   const prefix = bot.commandPrefix;
   const saidWithPrefix = (event: InboundOf<'directed_privmsg'>) => event.data.raw_message.startsWith(prefix);
@@ -44,7 +53,7 @@ export const startHelp: ServiceStarter = async ({ redisUrl, namespace, env, logg
     'services',
     async (ctx) => {
       const services = await bot.services();
-      if (saidWithPrefix(ctx.event)) return ctx.reply(serviceListLine(services));
+      if (saidWithPrefix(ctx.event)) return ctx.reply(serviceListLine(services, await bot.registry.replicaCounts()));
       return privately(ctx, zenircbotServiceLines(services));
     },
     { help: 'List the running services' },
@@ -54,7 +63,7 @@ export const startHelp: ServiceStarter = async ({ redisUrl, namespace, env, logg
     help: 'Send you every command, one per line, in private',
   });
 
-  bot.on('directed_privmsg', (event) => answerUnknown(bot, event, saidWithPrefix(event)));
+  if (wat) bot.on('directed_privmsg', (event) => answerUnknown(bot, event, saidWithPrefix(event)));
 
   await bot.ready();
   return bot;

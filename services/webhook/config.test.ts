@@ -11,6 +11,7 @@ describe('webhook configuration', () => {
       host: '127.0.0.1',
       token: TOKEN,
       githubSecret: undefined,
+      githubTargets: [],
       maxBodyBytes: 65536,
       ratePerMinute: 60,
       burst: 10,
@@ -28,7 +29,14 @@ describe('webhook configuration', () => {
   it('refuses a short token and bad numbers, naming the variable', () => {
     expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: 'short' })).toThrow(/^WEBHOOK_TOKEN must be at least 16 characters/);
     expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_PORT: 'http' })).toThrow(/^WEBHOOK_PORT must be a whole number/);
-    expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_MAX_BODY_BYTES: '1' })).toThrow(/^WEBHOOK_MAX_BODY_BYTES must be between/);
+    expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_MAX_BODY_BYTES: '1' })).toThrow(/^WEBHOOK_MAX_BODY_BYTES must be 64 or more/);
+  });
+
+  it('needs WEBHOOK_GITHUB_TARGETS with WEBHOOK_GITHUB_SECRET, and checks its rules', () => {
+    expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_GITHUB_SECRET: 's' })).toThrow(/^WEBHOOK_GITHUB_TARGETS is required with WEBHOOK_GITHUB_SECRET/);
+    expect(() => loadWebhookConfig({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_GITHUB_SECRET: 's', WEBHOOK_GITHUB_TARGETS: 'a b=#x' })).toThrow(/^WEBHOOK_GITHUB_TARGETS rule "a b=#x"/);
+    const config = loadWebhookConfig({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_GITHUB_SECRET: 's', WEBHOOK_GITHUB_TARGETS: '#ci,octo/*=#octo' });
+    expect(config.githubTargets.map((r) => [r.repoGlob, r.target])).toEqual([['*', '#ci'], ['octo/*', '#octo']]);
   });
 
   it('is listed in the README with every default', () => {

@@ -1,6 +1,16 @@
-import { botSettings, noticeFateTtl } from '../../bot/config';
-import { ConfigError } from '../../bot/errors/ConfigError';
-import { bool, integer, optionalText, read, setting, text, type Env } from '../../bot/settings';
+import {
+  maxPayloadBytesSetting,
+  noticeFateTtl,
+  ConfigError,
+  bool,
+  integer,
+  optionalText,
+  read,
+  setting,
+  text,
+  type Env,
+} from '@zenrelay/runtime';
+import { parseGithubTargets, type GithubTargetRule } from './githubTargets';
 
 /**
  * Settings of the webhook service, from the environment, each with its
@@ -17,6 +27,16 @@ export const webhookSettings = {
     return raw === '' ? undefined : raw;
   }),
   githubSecret: setting('WEBHOOK_GITHUB_SECRET', '', 'Secret of your GitHub webhooks: a `POST /notify/…` signed with it (X-Hub-Signature-256) needs no bearer token', optionalText),
+  githubTargets: setting(
+    'WEBHOOK_GITHUB_TARGETS',
+    '',
+    'Where GitHub-signed deliveries may go, comma-separated: `#chan` (any repository) or `owner/repo=#chan` (`*` globs); required with `WEBHOOK_GITHUB_SECRET`',
+    (raw, variable) => {
+      const parsed = parseGithubTargets(raw);
+      if (!parsed.ok) throw new ConfigError(variable, parsed.problem);
+      return parsed.rules;
+    },
+  ),
   allowNoToken: setting('WEBHOOK_ALLOW_NO_TOKEN', 'false', 'Run without a token (anyone who can reach the port can post to IRC)', bool),
   maxBodyBytes: setting('WEBHOOK_MAX_BODY_BYTES', '65536', 'Largest request body accepted; bigger ones get 413', integer(64, 10_485_760)),
   ratePerMinute: setting('WEBHOOK_RATE_PER_MINUTE', '60', 'Requests per minute each client (IP address) may make after the burst; more get 429', integer(1, 1_000_000)),
@@ -30,6 +50,8 @@ export interface WebhookConfig {
   token: string | undefined;
   /** GitHub webhook secret: requests signed with it are accepted without the bearer token. */
   githubSecret: string | undefined;
+  /** Where signed GitHub deliveries may go (WEBHOOK_GITHUB_TARGETS). */
+  githubTargets: GithubTargetRule[];
   maxBodyBytes: number;
   ratePerMinute: number;
   burst: number;
@@ -49,16 +71,25 @@ export function loadWebhookConfig(env: Env): WebhookConfig {
       `is required: set it to a secret of at least ${MIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 24\`), or set WEBHOOK_ALLOW_NO_TOKEN=true to run without one`,
     );
   }
+  const githubSecret = read(env, webhookSettings.githubSecret);
+  const githubTargets = read(env, webhookSettings.githubTargets);
+  if (githubSecret !== undefined && githubTargets.length === 0) {
+    throw new ConfigError(
+      'WEBHOOK_GITHUB_TARGETS',
+      'is required with WEBHOOK_GITHUB_SECRET: a signature covers the body, not the path, so say where GitHub deliveries may go (e.g. "#ci,octo-org/zenrelay=#zenrelay")',
+    );
+  }
   return {
     port: read(env, webhookSettings.port),
     host: read(env, webhookSettings.host),
     token,
-    githubSecret: read(env, webhookSettings.githubSecret),
+    githubSecret,
+    githubTargets,
     maxBodyBytes: read(env, webhookSettings.maxBodyBytes),
     ratePerMinute: read(env, webhookSettings.ratePerMinute),
     burst: read(env, webhookSettings.burst),
     maxLines: read(env, webhookSettings.maxLines),
-    maxEnvelopeBytes: read(env, botSettings.maxPayloadBytes),
+    maxEnvelopeBytes: read(env, maxPayloadBytesSetting),
     fateTtlSeconds: read(env, noticeFateTtl),
   };
 }

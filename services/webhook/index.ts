@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadBusConfig, noticeWaitReplicas, noticeWaitTimeout } from '../../bot/config';
-import { read } from '../../bot/settings';
+import { loadBusConfig, noticeWaitReplicas, noticeWaitTimeout, read, RedisConnectionLog } from '@zenrelay/runtime';
 import { NoticeClient } from '../../clients/notices';
-import type { RunningService, ServiceContext } from '../index';
+import type { RunningService, ServiceContext } from '../service';
 import { loadWebhookConfig, type WebhookConfig } from './config';
 import { ClientRateLimiter } from './rateLimiter';
 import { webhookHandler } from './server';
@@ -27,16 +26,19 @@ export async function startWebhook(context: ServiceContext): Promise<RunningWebh
   const config = loadWebhookConfig(context.env);
   const log = context.logger;
   if (config.token === undefined) log.warn('WEBHOOK_ALLOW_NO_TOKEN is set: anyone who can reach the port can post to IRC');
+  const redis = loadBusConfig({ ...context.env, REDIS_URL: context.redisUrl }).redis;
   const notices = new NoticeClient({
-    redis: loadBusConfig({ ...context.env, REDIS_URL: context.redisUrl }).redis,
+    redis,
     namespace: context.namespace,
     fateTtlSeconds: config.fateTtlSeconds,
     waitReplicas: read(context.env, noticeWaitReplicas),
     waitTimeoutMs: read(context.env, noticeWaitTimeout),
     // Fail a request at once while Redis is away (503) instead of holding it.
     connection: { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 200, 2000) },
-    onError: (err) => log.debug({ err: err.message }, 'Redis error'),
   });
+  // Like every program: one "waiting for Redis" line, the cause once, summarised retries.
+  const redisLog = new RedisConnectionLog(log, redis);
+  redisLog.watch(notices.redis);
   // Give Redis a moment so the first requests do not get 503; if it is down, start anyway and keep retrying.
   const connected = await Promise.race([
     notices.connect().then(
@@ -45,7 +47,10 @@ export async function startWebhook(context: ServiceContext): Promise<RunningWebh
     ),
     new Promise<false>((resolve) => setTimeout(() => resolve(false), REDIS_WAIT_MS).unref()),
   ]);
-  if (!connected) log.warn({ err: notices.explain(undefined) }, 'Redis not reachable yet; retrying (requests get 503 meanwhile)');
+  if (!connected) {
+    redisLog.waiting();
+    log.info('the webhook listens meanwhile; requests get 503 until Redis is there');
+  }
   const limiter = new ClientRateLimiter(config.ratePerMinute, config.burst);
   const server: Server = createServer(webhookHandler({ config, notices, limiter, log }));
   server.requestTimeout = 30_000;

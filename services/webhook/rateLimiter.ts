@@ -1,4 +1,4 @@
-import { createBucket, takeToken, type BucketOptions, type TokenBucket } from '../../bot/outbound/tokenBucket';
+import { createBucket, takeToken, type BucketOptions, type TokenBucket } from '@zenrelay/runtime';
 
 /**
  * Per-client rate limit for the webhook: one token bucket per client key

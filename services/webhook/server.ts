@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../bot/log';
+import type { Logger } from '@zenrelay/runtime';
 import { NoticeClient, prepareNotice, splitTargets } from '../../clients/notices';
-import { NOTICE_ID_MAX, targetProblem, type SayType } from '../../clients/protocol';
+import { NOTICE_ID_MAX, ownEntry, targetProblem, type SayType } from '@zenrelay/protocol';
 import { bearerToken, githubSignatureMatches, tokenMatches } from './auth';
 import { readBody } from './body';
 import type { WebhookConfig } from './config';
 import { formatBody } from './formatters';
+import { githubRepository, githubTargetsProblem } from './githubTargets';
 import type { ClientRateLimiter } from './rateLimiter';
 
 /**
@@ -72,7 +73,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: WebhookDe
     if (given === undefined || !tokenMatches(given, config.token)) {
       log.warn({ client, path, reason: given === undefined ? 'no bearer token' : 'wrong token' }, 'webhook request refused');
       res.setHeader('WWW-Authenticate', 'Bearer realm="zenrelay"');
-      const error = given === undefined ? 'missing bearer token: send Authorization: Bearer <WEBHOOK_TOKEN>' : 'wrong token';
+      // A GitHub-signed delivery while WEBHOOK_GITHUB_SECRET is unset: the likely fix is the secret, not a token.
+      const githubHint =
+        given === undefined && config.githubSecret === undefined && header(req, 'x-hub-signature-256') !== undefined
+          ? '; this request is signed (X-Hub-Signature-256): set WEBHOOK_GITHUB_SECRET to the secret of the GitHub webhook to accept signed requests without a token'
+          : '';
+      const error = given === undefined ? `missing bearer token: send Authorization: Bearer <WEBHOOK_TOKEN>${githubHint}` : 'wrong token';
       return reply(req, res, 401, { error });
     }
   }
@@ -97,7 +103,7 @@ async function notify(
     const problem = targetProblem(target);
     if (problem) return reply(req, res, 400, { error: `${problem} (write # as %23 in the URL)`, code: 'bad_target' });
   }
-  const type = typeParam === null ? 'privmsg' : TYPES[typeParam];
+  const type = typeParam === null ? 'privmsg' : ownEntry(TYPES, typeParam);
   if (type === undefined) return reply(req, res, 400, { error: `type must be privmsg, notice or action, got ${JSON.stringify(typeParam)}` });
 
   const body = await readBody(req, config.maxBodyBytes);
@@ -108,6 +114,18 @@ async function notify(
   if (signed && !githubSignatureMatches(body.body, header(req, 'x-hub-signature-256'), config.githubSecret ?? '')) {
     log.warn({ client: req.socket.remoteAddress, path: req.url }, 'webhook request refused: bad GitHub signature');
     return reply(req, res, 401, { error: 'X-Hub-Signature-256 does not match the body; check WEBHOOK_GITHUB_SECRET and the secret set in GitHub' });
+  }
+  let delivery: string | undefined;
+  if (signed) {
+    const refused = githubTargetsProblem(config.githubTargets, githubRepository(body.body), to);
+    if (refused !== undefined) {
+      log.warn({ client: req.socket.remoteAddress, to, reason: refused }, 'webhook request refused: GitHub delivery to a target not allowed for it');
+      return reply(req, res, 403, { error: refused, code: 'target_not_allowed' });
+    }
+    delivery = header(req, 'x-github-delivery');
+    if (delivery === undefined || !/^[A-Za-z0-9-]{1,100}$/.test(delivery)) {
+      return reply(req, res, 400, { error: 'a signed GitHub delivery needs its X-GitHub-Delivery header (GitHub always sends one)' });
+    }
   }
   const formatted = formatBody({
     contentType: req.headers['content-type'],
@@ -122,12 +140,21 @@ async function notify(
   if (!prepared.ok) {
     return reply(req, res, prepared.code === 'too_large' ? 413 : 400, { error: prepared.reason, code: prepared.code });
   }
+  if (delivery !== undefined) {
+    const first = await rememberDelivery(deps, delivery);
+    if (first === 'unavailable') return reply(req, res, 503, { error: 'Redis is unavailable; the delivery was not queued, try again' });
+    if (!first) {
+      log.warn({ client: req.socket.remoteAddress, delivery }, 'webhook request refused: GitHub delivery replayed');
+      return reply(req, res, 409, { error: `GitHub delivery ${delivery} was already accepted; a replayed delivery is not sent again`, code: 'replayed' });
+    }
+  }
   try {
     const queued = await deps.notices.send(prepared);
     log.info({ id: queued.id, to, format: formatted.format, replicas: queued.replicas }, 'notice queued');
     const replicas = queued.replicas !== undefined ? { replicas: queued.replicas } : {};
     return reply(req, res, 202, { id: queued.id, entry: queued.entry, fate: `/notices/${encodeURIComponent(queued.id)}`, ...replicas });
   } catch (err) {
+    if (delivery !== undefined) await forgetDelivery(deps, delivery);
     log.warn({ err: deps.notices.explain(err) }, 'could not queue a notice');
     return reply(req, res, 503, { error: `Redis is unavailable (${deps.notices.explain(err)}); the notice was not queued, try again` });
   }
@@ -144,6 +171,25 @@ async function getFate(req: IncomingMessage, res: ServerResponse, deps: WebhookD
   } catch (err) {
     return reply(req, res, 503, { error: `Redis is unavailable (${deps.notices.explain(err)})` });
   }
+}
+
+/**
+ * Remembers a GitHub delivery id for as long as notice fates are kept; false
+ * when it was already remembered (a replay). GitHub's own "Redeliver" reuses
+ * the id too, so a delivery is accepted once, whoever sends it again.
+ */
+async function rememberDelivery(deps: WebhookDeps, delivery: string): Promise<boolean | 'unavailable'> {
+  try {
+    const key = deps.notices.names.webhookDeliveryPrefix + delivery;
+    return (await deps.notices.redis.set(key, String(Date.now()), 'EX', deps.config.fateTtlSeconds, 'NX')) === 'OK';
+  } catch {
+    return 'unavailable';
+  }
+}
+
+/** A delivery whose notice could not be queued may come again. */
+async function forgetDelivery(deps: WebhookDeps, delivery: string): Promise<void> {
+  await deps.notices.redis.del(deps.notices.names.webhookDeliveryPrefix + delivery).catch(() => undefined);
 }
 
 function methodNotAllowed(req: IncomingMessage, res: ServerResponse, allow: string): void {

@@ -17,3 +17,4 @@ export * from './ircParse';
 export * from './ircUser';
 export * from './sentinel';
 export * from './redisCluster';
+export * from './hostileIrc';

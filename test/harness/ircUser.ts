@@ -26,6 +26,8 @@ export interface ConnectUserOptions {
   /** USER name; default derived from the nick. */
   username?: string;
   realname?: string;
+  /** Server password (PASS), for a server that has one. */
+  password?: string;
   /** Time allowed for connect + registration (001). Default 15000. */
   timeoutMs?: number;
 }
@@ -236,6 +238,7 @@ export class IrcUser {
     const username = opts.username ?? (opts.nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 9) || 'user');
     await this.connected;
     if (caps.length > 0) this.send('CAP LS 302');
+    if (opts.password !== undefined) this.send(`PASS ${opts.password}`);
     this.send(`NICK ${opts.nick}`);
     this.send(`USER ${username} 0 * :${opts.realname ?? `zenrelay test user ${opts.nick}`}`);
     if (caps.length > 0) {

@@ -23,6 +23,10 @@ export interface StartNgircdOptions {
   noPenalty?: boolean;
   /** Server name; default "irc.test". */
   serverName?: string;
+  /** Server password clients must send (PASS); none by default. */
+  password?: string;
+  /** An IRC operator (OPER name password); none by default. */
+  operator?: { name: string; password: string };
 }
 
 /** The ngircd.conf the harness writes: the sandbox's loopback config with test limits. */
@@ -31,6 +35,8 @@ export function ngircdConfig(port: number, opts: StartNgircdOptions = {}): strin
     name: opts.serverName ?? 'irc.test',
     info: 'zenrelay test server',
     motd: 'zenrelay test server',
+    password: opts.password,
+    operator: opts.operator,
     extraLimits: ['PingTimeout = 120', 'PongTimeout = 20', ...(opts.noPenalty ? ['MaxPenaltyTime = 0'] : [])],
   });
 }

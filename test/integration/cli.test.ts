@@ -14,6 +14,8 @@ import { join, relative } from 'node:path';
 import { Redis } from 'ioredis';
 import { connectUser, freePort, IrcServer, IrcUser, ParsedLine, RedisServer, startNgircd, startRedis, waitUntil } from '../harness';
 import { spawnZen, ZEN_JS, ZenProcess } from '../support/cli';
+import { builtPath } from '../support/built';
+import { InEventCheck } from '../support/schemaCheck';
 
 jest.setTimeout(90000);
 
@@ -23,7 +25,7 @@ const ROOT = join(__dirname, '..', '..');
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sources(path);
+    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'dist' ? [] : sources(path);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
 }
@@ -31,12 +33,12 @@ function sources(dir: string): string[] {
 /** Runs the TypeScript build when a compiled file is missing or older than its source. */
 function ensureBuilt(): void {
   const stale = ['bot', 'clients'].flatMap((dir) => sources(join(ROOT, dir))).filter((ts) => {
-    const js = join(ROOT, 'dist', relative(ROOT, ts).replace(/\.ts$/, '.js'));
+    const js = builtPath(relative(ROOT, ts).replace(/\.ts$/, ''));
     return !existsSync(js) || statSync(js).mtimeMs < statSync(ts).mtimeMs;
   });
   if (stale.length === 0) return;
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe' });
   } catch (err) {
     // tsc still emits on type errors elsewhere; go on if the entry point exists, with the reason on record.
     if (!existsSync(ZEN_JS)) throw err;
@@ -61,7 +63,11 @@ afterAll(async () => {
   for (const user of users) user.destroy();
   await Promise.all([redis?.stop(), irc?.stop()]);
   if (cwd) rmSync(cwd, { recursive: true, force: true });
+  inSchema.assertAllValid();
 });
+
+/** Every event the bot published on `in` matches the committed JSON Schema. */
+const inSchema = new InEventCheck();
 
 function zenBot(env: Record<string, string>, dir = cwd): ZenProcess {
   const zen = spawnZen(['bot'], env, dir);
@@ -93,7 +99,10 @@ ${zen.stderr()}`);
 async function subscribeIn(): Promise<{ redis: Redis; messages: Array<{ type: string; data: Record<string, unknown> }> }> {
   const sub = new Redis(redis.url);
   const messages: Array<{ type: string; data: Record<string, unknown> }> = [];
-  sub.on('message', (_channel: string, message: string) => messages.push(JSON.parse(message)));
+  sub.on('message', (_channel: string, message: string) => {
+    inSchema.check(message);
+    messages.push(JSON.parse(message));
+  });
   await sub.subscribe('in');
   return { redis: sub, messages };
 }
@@ -233,7 +242,7 @@ describe('SIGTERM while Redis is down', () => {
       const zen = zenBot(botEnv({ REDIS_URL: ownRedis.url, IRC_NICK: 'downbot', IRC_CHANNELS: '#down' }));
       await joined(erin, 'downbot', zen);
       await ownRedis.kill();
-      await zen.waitForOutput(/"role":"publisher".*"msg":"Redis error"/);
+      await zen.waitForOutput(/"cause":"refused".*"msg":"Redis: connection refused by redis:\/\/127\.0\.0\.1:\d+; start redis-server/);
       erin.mark();
       zen.child.kill('SIGTERM');
       await erin.waitFor((l) => l.command === 'QUIT' && l.nick === 'downbot', 30000);

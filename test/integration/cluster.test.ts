@@ -9,9 +9,8 @@
  */
 import { Bridge } from '../../bot/bridge';
 import { loadBotConfig } from '../../bot/config';
-import { createLogger } from '../../bot/log';
-import { busNames, type InboundEvent } from '../../clients/protocol';
-import { createRedis, scanKeys, subscribeKept, type RedisConnection } from '../../clients/redis';
+import { createLogger, createRedis, scanKeys, subscribeKept, type RedisConnection } from '@zenrelay/runtime';
+import { busNames, type InboundEvent } from '@zenrelay/protocol';
 import { bundledServices, type RunningService } from '../../services';
 import { startWebhook, type RunningWebhook } from '../../services/webhook';
 import { connectUser, redisCommand, IrcServer, IrcUser, RedisCluster, startNgircd, startRedisCluster, waitUntil } from '../harness';

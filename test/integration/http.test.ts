@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http';
 import { startBridgeHttp, type HttpEndpoint } from '../../bot/http';
-import { createLogger } from '../../bot/log';
+import { createLogger } from '@zenrelay/runtime';
 import { connectUser, IrcUser, waitUntil } from '../harness';
 import { Stack, startStack } from '../support/stack';
 

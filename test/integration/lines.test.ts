@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectUser, IrcUser, ParsedLine, waitUntil } from '../harness';
 import { Stack, startStack } from '../support/stack';
-import type { RejectionCode } from '../../clients/protocol';
+import type { RejectionCode } from '@zenrelay/protocol';
 
 jest.setTimeout(80000);
 

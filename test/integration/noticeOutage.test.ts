@@ -9,7 +9,7 @@
  * an empty channel).
  */
 import { Bridge } from '../../bot/bridge';
-import { createLogger } from '../../bot/log';
+import { createLogger } from '@zenrelay/runtime';
 import { NoticeClient } from '../../clients/notices';
 import { delay, IrcUser, waitUntil } from '../harness';
 import { joinedUser, queueNotice, textsOn } from '../support/notices';
@@ -53,6 +53,8 @@ it('delivers everything queued during an IRC outage once the server is back, in 
   await waitUntil(() => bridge.status().ircReady, 20000, 'the bot to join');
   await queueNotice(client, ['#test'], 'before-outage');
   await alice.waitFor(fromBot('before-outage'), 20000);
+  // Acknowledged once the server proved it processed it (PING/PONG after the line).
+  await waitUntil(async () => (await client.redis.xlen(stack.names.notices)) === 0, 10000, 'the first notice to be confirmed');
 
   // Outage: the IRC server dies; the bot keeps trying, the gate turns it away.
   gate.close();

@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { Bridge } from '../../bot/bridge';
-import { createLogger } from '../../bot/log';
+import { createLogger } from '@zenrelay/runtime';
 import { NoticeClient, prepareNotice } from '../../clients/notices';
 import { connectUser, delay, IrcUser, waitUntil } from '../harness';
 import { runZen, notify, textsOn } from '../support/notices';

@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { connectUser, IrcUser, waitUntil, delay } from '../harness';
+import { InEventCheck } from '../support/schemaCheck';
 import { Stack, startStack } from '../support/stack';
 
 jest.setTimeout(60000);
@@ -210,7 +211,11 @@ describe('settings that change what is published', () => {
     const sub = new Redis(stack.redis.url);
     const seen: string[] = [];
     try {
-      sub.on('message', (channel: string, message: string) => seen.push(`${channel} ${message}`));
+      const inSchema = new InEventCheck();
+      sub.on('message', (channel: string, message: string) => {
+        inSchema.check(message);
+        seen.push(`${channel} ${message}`);
+      });
       await sub.subscribe('net1:in');
       expect(await stack.probe.pub.get('net1:zenircbot:nick')).toBe('zenbot');
       alice.say('#test', 'namespaced hello');
@@ -222,6 +227,7 @@ describe('settings that change what is published', () => {
       await stack.probe.say('#test', 'via plain out');
       await delay(300);
       expect(alice.lines.some((l) => l.params[1] === 'via plain out')).toBe(false);
+      inSchema.assertAllValid();
     } finally {
       sub.disconnect();
     }

@@ -13,13 +13,24 @@
  */
 import { Bridge } from '../../bot/bridge';
 import { loadBotConfig } from '../../bot/config';
-import { createLogger } from '../../bot/log';
+import { createLogger, createRedis, subscribeKept, type RedisConnection } from '@zenrelay/runtime';
 import { NoticeClient, prepareNotice } from '../../clients/notices';
-import { busNames, type InboundEvent } from '../../clients/protocol';
-import { createRedis, subscribeKept, type RedisConnection } from '../../clients/redis';
+import { busNames, type InboundEvent } from '@zenrelay/protocol';
 import { bundledServices, type RunningService } from '../../services';
 import { runZen } from '../support/notices';
-import { connectUser, delay, redisInfo, IrcUser, IrcServer, redisCommand, SENTINEL_MASTER, SentinelSetup, startNgircd, startSentinelSetup, waitUntil } from '../harness';
+import {
+  connectUser,
+  delay,
+  redisInfo,
+  IrcUser,
+  IrcServer,
+  redisCommand,
+  SENTINEL_MASTER,
+  SentinelSetup,
+  startNgircd,
+  startSentinelSetup,
+  waitUntil,
+} from '../harness';
 
 jest.setTimeout(180000);
 

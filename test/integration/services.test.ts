@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '../../bot/log';
-import { ErrorEvent } from '../../clients/protocol';
+import { createLogger } from '@zenrelay/runtime';
+import { ErrorEvent } from '@zenrelay/protocol';
 import pino from 'pino';
-import { connect, createService, ZenClient, ZenService } from '../../clients/sdk';
+import { connect, createService, ZenClient, ZenService } from '@zenrelay/sdk';
 import { bundledServices, RunningService, ServiceContext } from '../../services';
 import { connectUser, delay, IrcUser, killHard, stopProcess, waitUntil } from '../harness';
 import { ParsedLine } from '../harness/ircParse';
@@ -31,7 +31,7 @@ function context(): ServiceContext {
   return {
     redisUrl: stack.config.redisUrl,
     namespace: stack.config.namespace,
-    env: { ZEN_SERVICE_HEARTBEAT_MS: String(HEARTBEAT_MS), ZEN_SERVICE_TTL_MS: String(TTL_MS) },
+    env: { ZEN_SERVICE_HEARTBEAT_MS: String(HEARTBEAT_MS), ZEN_SERVICE_TTL_MS: String(TTL_MS), ZEN_HELP_WAT: 'true' },
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test-service'),
   };
 }
@@ -276,7 +276,7 @@ describe('SDK clients', () => {
     const picky = await client('picky', logger);
     const got: string[] = [];
     picky.on('privmsg', (e) => void got.push(e.data.message));
-    const publishIn = (payload: string) => stack.probe.pub.publish(stack.names.in, payload);
+    const publishIn = (payload: string) => stack.probe.publishIn(payload);
     await publishIn('not json at all');
     await publishIn(JSON.stringify({ version: 1, type: 'privmsg', data: { sender: 'mallory', channel: '#test' } }));
     await publishIn(JSON.stringify({ version: 7, type: 'privmsg', data: {} }));

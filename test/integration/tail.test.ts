@@ -86,7 +86,7 @@ it('shows in, out and errors readably, invalid payloads included, without colour
   expect(tail.proc.exitInfo()).toBeUndefined();
 });
 
-it('--json prints the envelopes one per line, filtered by --type and --channel', async () => {
+it('--json prints the envelopes one per line, marked with their source, filtered by --type and --channel', async () => {
   const tail = await startTail('--json', '--type', 'privmsg', '--type', 'join,part', '--channel', '#test');
   const chatty = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick: 'chatty' });
   await chatty.join('#test');
@@ -97,7 +97,9 @@ it('--json prints the envelopes one per line, filtered by --type and --channel',
   await stack.probe.waitForEvent('part', (d) => d.sender === 'chatty');
   chatty.destroy();
 
-  const envelopes = lines(tail).map((l) => JSON.parse(l) as { type: string; data: { sender?: string; channel?: string } });
+  const marked = lines(tail).map((l) => JSON.parse(l) as { source: string; channel: string; payload: { type: string; data: { sender?: string; channel?: string } } });
+  expect(marked.every((m) => m.source === 'in' && m.channel === stack.names.in)).toBe(true);
+  const envelopes = marked.map((m) => m.payload);
   const fromChatty = envelopes.filter((e) => e.data.sender === 'chatty');
   expect(fromChatty.map((e) => e.type)).toEqual(['join', 'privmsg', 'part']);
   expect(fromChatty[1]).toEqual({ version: 1, type: 'privmsg', data: expect.objectContaining({ sender: 'chatty', channel: '#test', message: 'public, shown' }) });

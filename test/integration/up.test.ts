@@ -107,6 +107,16 @@ describe('zen up without configuration (the sandbox)', () => {
     zen.child.kill('SIGKILL');
     await zen.exited;
     await waitGone(servers.map((c) => c.pid), 'after SIGKILL of zen up');
+    expect(conf && existsSync(dirname(conf))).toBe(true);
+
+    // The next start removes the dir the killed run left (its owner is dead). This run also has an
+    // IRC_CHANNELS emptied by an unquoted # in .env, and a namespace: it warns, and the ready line names it.
+    const next = track(spawnZen(['up'], { LOG_LEVEL: 'warn', IRC_CHANNELS: '', ZEN_NAMESPACE: 'upns' }, cwd));
+    await next.waitForOutput(/zen up: ready\. .*; clients use REDIS_URL=redis:\/\/127\.0\.0\.1:\d+ ZEN_NAMESPACE=upns; services: /, 60000);
+    expect(existsSync(dirname(conf as string))).toBe(false);
+    expect(next.stderr()).toMatch(/IRC_CHANNELS is empty, so the sandbox bot joins #zen\. In a \.env file, quote channel names/);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toEqual({ code: 0, signal: null });
   });
 
   it('names the missing program and the apt-get line to install it, and exits 2', async () => {
@@ -123,7 +133,7 @@ describe('zen up without configuration (the sandbox)', () => {
   it('rejects a bad setting before starting anything', async () => {
     const zen = track(spawnZen(['up'], { IRC_SEND_RATE: 'fast' }, cwd));
     expect((await zen.exited).code).toBe(2);
-    expect(zen.stderr()).toMatch(/^zen up: IRC_SEND_RATE must be a number/m);
+    expect(zen.stderr()).toMatch(/^zen up: IRC_SEND_RATE must be a number from 0 to 10000/m);
   });
 });
 

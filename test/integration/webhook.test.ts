@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { createLogger } from '../../bot/log';
+import { createLogger } from '@zenrelay/runtime';
 import { startWebhook, type RunningWebhook } from '../../services/webhook';
 import { connectUser, freePort, IrcUser, waitUntil } from '../harness';
 import { Stack, startStack } from '../support/stack';
@@ -59,6 +59,11 @@ function http(port: number, method: string, path: string, options: { headers?: R
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) => http(webhook.port, 'POST', path, { headers: { ...auth, ...headers }, body });
 const streamLength = () => stack.probe.pub.xlen(stack.names.notices);
+/** The stream length once earlier notices were acknowledged (the bot acknowledges on the server's proof, a moment after the user sees them). */
+async function settledStreamLength(): Promise<number> {
+  await waitUntil(async () => (await streamLength()) === 0, 10000, 'earlier notices to be acknowledged');
+  return 0;
+}
 const fromBot = (text: string) => (l: { command: string; nick?: string; params: string[] }) => l.command === 'PRIVMSG' && l.nick === 'zenbot' && l.params[1] === text;
 
 /** Starts a webhook and waits until it is connected to Redis. */
@@ -72,7 +77,7 @@ beforeAll(async () => {
   stack = await startStack({ ngircdNoPenalty: true, env: { IRC_SEND_RATE: '50', IRC_SEND_BURST: '20' } });
   alice = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick: 'alice' });
   await alice.join('#test');
-  webhook = await start({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_GITHUB_SECRET: GITHUB_SECRET, WEBHOOK_MAX_BODY_BYTES: '4096', WEBHOOK_BURST: '1000' });
+  webhook = await start({ WEBHOOK_TOKEN: TOKEN, WEBHOOK_GITHUB_SECRET: GITHUB_SECRET, WEBHOOK_GITHUB_TARGETS: '#test,octo-org/zenrelay=alice', WEBHOOK_MAX_BODY_BYTES: '4096', WEBHOOK_BURST: '1000' });
 });
 
 afterAll(async () => {
@@ -100,12 +105,27 @@ describe('auth', () => {
     ['a token one character short', { Authorization: `Bearer ${TOKEN.slice(0, -1)}` }, /wrong token/],
     ['Basic auth', { Authorization: 'Basic dXNlcjpwYXNz' }, /missing bearer token/],
   ])('refuses %s with 401 and queues nothing', async (_name, headers, error) => {
-    const before = await streamLength();
+    const before = await settledStreamLength();
     const reply = await http(webhook.port, 'POST', '/notify/%23test', { headers, body: 'should never arrive' });
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(String(reply.json.error)).toMatch(error);
     expect(await streamLength()).toBe(before);
+  });
+
+  it('hints at WEBHOOK_GITHUB_SECRET when a signed request arrives without a token and the secret is not set', async () => {
+    const plain = await start({ WEBHOOK_TOKEN: TOKEN });
+    try {
+      const headers = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}` };
+      const reply = await http(plain.port, 'POST', '/notify/%23test', { headers, body: '{}' });
+      expect(reply.status).toBe(401);
+      expect(String(reply.json.error)).toMatch(/^missing bearer token: .*; this request is signed \(X-Hub-Signature-256\): set WEBHOOK_GITHUB_SECRET/);
+      // Without the signature header there is no such hint.
+      const unsigned = await http(plain.port, 'POST', '/notify/%23test', { body: 'x' });
+      expect(String(unsigned.json.error)).not.toContain('WEBHOOK_GITHUB_SECRET');
+    } finally {
+      await plain.close();
+    }
   });
 
   it('also guards GET /notices/<id>', async () => {
@@ -142,7 +162,7 @@ describe('notices through the webhook', () => {
     await alice.waitFor(fromBot('  a3f1b2c Split long lines at word boundaries (alice)'));
     await alice.waitFor(fromBot('  https://github.com/octo-org/zenrelay/compare/6113728f27ae...0d1a26e67d8f'));
 
-    const before = await streamLength();
+    const before = await settledStreamLength();
     const ping = await post('/notify/%23test', JSON.stringify({ zen: 'Design for failure.', hook_id: 1 }), { 'Content-Type': 'application/json', 'X-GitHub-Event': 'ping' });
     expect(ping).toMatchObject({ status: 200, json: { ignored: expect.stringMatching(/ping/) } });
     expect(await streamLength()).toBe(before);
@@ -153,16 +173,56 @@ describe('notices through the webhook', () => {
     const signature = `sha256=${createHmac('sha256', GITHUB_SECRET).update(body).digest('hex')}`;
     const github = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push' };
     alice.mark();
-    const signed = await http(webhook.port, 'POST', '/notify/%23test', { headers: { ...github, 'X-Hub-Signature-256': signature }, body });
+    const signed = await http(webhook.port, 'POST', '/notify/%23test', { headers: { ...github, 'X-Hub-Signature-256': signature, 'X-GitHub-Delivery': 'd-1' }, body });
     expect(signed.status).toBe(202);
     await alice.waitFor(fromBot('[octo-org/zenrelay] alice pushed tag v1.4.0'));
 
-    const before = await streamLength();
+    const before = await settledStreamLength();
     const tampered = Buffer.from(body.toString().replace('v1.4.0', 'v6.6.6'));
-    const forged = await http(webhook.port, 'POST', '/notify/%23test', { headers: { ...github, 'X-Hub-Signature-256': signature }, body: tampered });
+    const forged = await http(webhook.port, 'POST', '/notify/%23test', { headers: { ...github, 'X-Hub-Signature-256': signature, 'X-GitHub-Delivery': 'd-2' }, body: tampered });
     expect(forged.status).toBe(401);
     expect(String(forged.json.error)).toMatch(/X-Hub-Signature-256 does not match the body/);
     expect(await streamLength()).toBe(before);
+  });
+
+  it('accepts a signed GitHub delivery once: a replay, to the same or another target, queues nothing', async () => {
+    const body = Buffer.from(JSON.stringify({ ...JSON.parse(fixture('github-push.json').toString()), ref: 'refs/tags/v1.5.0', commits: [] }));
+    const headers = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': `sha256=${createHmac('sha256', GITHUB_SECRET).update(body).digest('hex')}` };
+    const first = await http(webhook.port, 'POST', '/notify/%23test', { headers: { ...headers, 'X-GitHub-Delivery': 'replay-1' }, body });
+    expect(first.status).toBe(202);
+    const id = String(first.json.id);
+    await waitUntil(async () => (await http(webhook.port, 'GET', `/notices/${id}`, { headers: auth })).json.state === 'sent', 10000, 'the first delivery to be sent');
+    const before = await streamLength();
+    const again = await http(webhook.port, 'POST', '/notify/%23test', { headers: { ...headers, 'X-GitHub-Delivery': 'replay-1' }, body });
+    expect(again).toMatchObject({ status: 409, json: { code: 'replayed' } });
+    const elsewhere = await http(webhook.port, 'POST', '/notify/alice', { headers: { ...headers, 'X-GitHub-Delivery': 'replay-1' }, body });
+    expect(elsewhere.status).toBe(409);
+    const noId = await http(webhook.port, 'POST', '/notify/%23test', { headers, body });
+    expect(noId.status).toBe(400);
+    expect(String(noId.json.error)).toMatch(/X-GitHub-Delivery/);
+    expect(await streamLength()).toBe(before);
+  });
+
+  it('sends a signed GitHub delivery only to the targets WEBHOOK_GITHUB_TARGETS allows for its repository', async () => {
+    const push = JSON.parse(fixture('github-push.json').toString());
+    const sign = (b: Buffer) => ({ 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': `sha256=${createHmac('sha256', GITHUB_SECRET).update(b).digest('hex')}` });
+    const own = Buffer.from(JSON.stringify({ ...push, ref: 'refs/tags/v1.6.0', commits: [] }));
+    const before = await streamLength();
+    // The captured delivery of octo-org/zenrelay, aimed at a victim and another channel.
+    const victim = await http(webhook.port, 'POST', '/notify/victim,%23other', { headers: { ...sign(own), 'X-GitHub-Delivery': 'route-1' }, body: own });
+    expect(victim).toMatchObject({ status: 403, json: { code: 'target_not_allowed' } });
+    expect(String(victim.json.error)).toMatch(/repository octo-org\/zenrelay .*victim, #other .*#test, alice/);
+    const foreign = Buffer.from(JSON.stringify({ ...push, repository: { ...push.repository, full_name: 'mallory/repo' }, ref: 'refs/tags/v0.0.1', commits: [] }));
+    const notTheirs = await http(webhook.port, 'POST', '/notify/alice', { headers: { ...sign(foreign), 'X-GitHub-Delivery': 'route-2' }, body: foreign });
+    expect(notTheirs.status).toBe(403);
+    expect(await streamLength()).toBe(before);
+    // The refused deliveries were not remembered: the same id to an allowed target goes through.
+    alice.mark();
+    const allowed = await http(webhook.port, 'POST', '/notify/alice', { headers: { ...sign(own), 'X-GitHub-Delivery': 'route-1' }, body: own });
+    expect(allowed.status).toBe(202);
+    await alice.waitFor((l) => l.command === 'PRIVMSG' && l.nick === 'zenbot' && l.params[0] === 'alice' && l.params[1] === '[octo-org/zenrelay] alice pushed tag v1.6.0');
+    // A bearer token is not limited by the mapping.
+    expect((await post('/notify/%23other', 'ops note', { 'Content-Type': 'text/plain' })).status).toBe(202);
   });
 
   it('formats an Alertmanager webhook, one line per alert', async () => {
@@ -181,8 +241,11 @@ describe('bad requests', () => {
     ['an empty body', '/notify/%23test', '', {}, /body is empty/],
     ['a bad target', '/notify/no%20spaces', 'hi', {}, /neither a channel .* \(write # as %23 in the URL\)/],
     ['an unknown type', '/notify/%23test?type=shout', 'hi', {}, /type must be privmsg, notice or action/],
+    ['type constructor (inherited from Object)', '/notify/%23test?type=constructor', 'hi', {}, /type must be privmsg, notice or action, got "constructor"/],
+    ['type __proto__ (inherited from Object)', '/notify/%23test?type=__proto__', 'hi', {}, /type must be privmsg, notice or action, got "__proto__"/],
+    ['type toString (inherited from Object)', '/notify/%23test?type=toString', 'hi', {}, /type must be privmsg, notice or action, got "toString"/],
   ])('answers %s with 400 and a reason, queueing nothing', async (_name, path, body, headers, error) => {
-    const before = await streamLength();
+    const before = await settledStreamLength();
     const reply = await post(path, body, headers);
     expect(reply.status).toBe(400);
     expect(String(reply.json.error)).toMatch(error);

@@ -63,8 +63,9 @@ it('logs the configuration with secrets masked and never prints a secret, even a
   const output = zen.stdout() + zen.stderr();
   for (const secret of [REDIS_PASSWORD, ...Object.values(SECRETS)]) expect(output).not.toContain(secret);
 
-  // the startup line is there and shows that the secrets were set, masked
-  const startup = zen.stderr().split('\n').find((line) => line.includes('"msg":"starting"'));
+  // the configuration line (at debug) is there and shows that the secrets were set, masked
+  expect(zen.stderr()).toMatch(/"msg":"starting"/);
+  const startup = zen.stderr().split('\n').find((line) => line.includes('"msg":"configuration"'));
   expect(startup).toBeDefined();
   const config = (JSON.parse(startup as string) as { config: Record<string, unknown> }).config;
   expect(config).toMatchObject({ ircPassword: '***', saslPassword: '***', redisUrl: `redis://***@127.0.0.1:${redis.port}` });

@@ -10,14 +10,20 @@ import { ServerProcess, spawnServer } from '../harness';
 
 export const repoRoot = join(__dirname, '..', '..');
 
+/** Where `<module>.ts` is built: a workspace package builds into its own dist/, the rest into dist/. */
+export function builtPath(module: string): string {
+  const inPackage = /^clients\/(protocol|runtime|sdk)\/(?!examples\/)(.+)$/.exec(module);
+  return inPackage ? join(repoRoot, 'clients', inPackage[1], 'dist', `${inPackage[2]}.js`) : join(repoRoot, 'dist', `${module}.js`);
+}
+
 /**
- * The path of `dist/<module>.js`, after checking that it exists and is not
- * older than `<module>.ts` (e.g. `clients/cli/zen`).
+ * The path of the built `<module>.js`, after checking that it exists and is
+ * not older than `<module>.ts` (e.g. `clients/cli/zen`).
  */
 export function builtModule(module: string, alsoCheck: readonly string[] = []): string {
-  const target = join(repoRoot, 'dist', `${module}.js`);
+  const target = builtPath(module);
   for (const source of [module, ...alsoCheck]) {
-    const js = join(repoRoot, 'dist', `${source}.js`);
+    const js = builtPath(source);
     const ts = join(repoRoot, `${source}.ts`);
     if (!existsSync(js)) throw new Error(`${js} is missing: run \`npm run build\` first (npm test does)`);
     if (existsSync(ts) && statSync(ts).mtimeMs > statSync(js).mtimeMs) {

@@ -7,9 +7,10 @@
 import { Redis } from 'ioredis';
 import { Bridge, BridgeTuning } from '../../bot/bridge';
 import { BotConfig, loadBotConfig } from '../../bot/config';
-import { createLogger } from '../../bot/log';
-import { busNames, BusNames, ErrorEvent, InboundEvent, InboundOf, InboundType } from '../../clients/protocol';
+import { createLogger } from '@zenrelay/runtime';
+import { busNames, BusNames, ErrorEvent, InboundEvent, InboundOf, InboundType } from '@zenrelay/protocol';
 import { IrcServer, RedisServer, startInspircd, startNgircd, startRedis, StartInspircdOptions, waitUntil } from '../harness';
+import { InEventCheck } from './schemaCheck';
 import { startTcpGate, TcpGate } from './tcpGate';
 
 export interface StackOptions {
@@ -101,18 +102,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await redisGate?.stop();
       await irc.stop();
       await redis.stop();
+      // Every event the bot published on `in` matched the committed JSON Schema.
+      probe.schema.assertAllValid();
     },
   };
   if (options.startBridge !== false) await stack.startBridge();
   return stack;
 }
 
-/** Records `in` and errors; publishes on `out`. */
+/**
+ * Records `in` and errors; publishes on `out`. Every `in` payload it did not
+ * publish itself (publishIn) is checked against the committed JSON Schema;
+ * `schema.assertAllValid()` (run by stack.stop()) fails on any invalid one.
+ */
 export class BusProbe {
   readonly events: InboundEvent[] = [];
   readonly errors: ErrorEvent[] = [];
   /** Anything on `in` that did not parse as JSON (must stay empty). */
   readonly garbage: string[] = [];
+  readonly schema = new InEventCheck();
+  /** Payloads the test itself published on `in`, not yet seen back (payload -> count). */
+  private readonly ownInPayloads = new Map<string, number>();
 
   private constructor(
     private readonly sub: Redis,
@@ -131,6 +141,7 @@ export class BusProbe {
   }
 
   private record(channel: string, message: string): void {
+    if (channel === this.names.in && !this.takeOwn(message)) this.schema.check(message);
     let value: unknown;
     try {
       value = JSON.parse(message);
@@ -146,6 +157,28 @@ export class BusProbe {
   async publish(payload: unknown): Promise<number> {
     const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
     return this.pub.publish(this.names.out, body);
+  }
+
+  /**
+   * Publishes a payload on `in` as the test (e.g. junk for the services): it
+   * is recorded like any other but not schema-checked, as the bot did not publish it.
+   */
+  async publishIn(payload: string): Promise<number> {
+    this.markOwnIn(payload);
+    return this.pub.publish(this.names.in, payload);
+  }
+
+  /** Says that the test itself publishes `payload` on `in` (e.g. in its own pipeline): not schema-checked. */
+  markOwnIn(payload: string): void {
+    this.ownInPayloads.set(payload, (this.ownInPayloads.get(payload) ?? 0) + 1);
+  }
+
+  private takeOwn(payload: string): boolean {
+    const count = this.ownInPayloads.get(payload);
+    if (count === undefined) return false;
+    if (count <= 1) this.ownInPayloads.delete(payload);
+    else this.ownInPayloads.set(payload, count - 1);
+    return true;
   }
 
   /** Publishes `{"version":1,"type":"privmsg","data":{"to":…,"message":…}}` on `out`. */

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { describeSettings } from '../../../bot/config';
-import { runBot } from '../../../bot/main';
+import { describeSettings, runBot } from '../../../bot';
 
 /** `zen bot`: the bridge process. */
 export function registerBotCommand(program: Command): void {

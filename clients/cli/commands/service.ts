@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { loadBusConfig } from '../../../bot/config';
-import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
-import { createLogger } from '../../../bot/log';
-import { onShutdownSignals } from '../../../bot/shutdownSignals';
-import { bundledServices } from '../../../services';
+import { loadBusConfig } from '@zenrelay/runtime';
+import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
+import { createLogger } from '@zenrelay/runtime';
+import { onShutdownSignals } from '@zenrelay/runtime';
+import { bundledService, bundledServices } from '../../../services';
 
 /** `zen service <name>`: run one bundled service until SIGTERM/SIGINT. */
 export function registerServiceCommand(program: Command): void {
@@ -16,7 +16,7 @@ export function registerServiceCommand(program: Command): void {
       return `\nServices:\n${rows.join('\n') || '  (none)'}\n`;
     })
     .action(async (name: string) => {
-      const service = bundledServices[name];
+      const service = bundledService(name);
       if (!service) {
         process.stderr.write(`zen service: no service named ${JSON.stringify(name)}; available: ${Object.keys(bundledServices).join(', ') || 'none'}\n`);
         process.exit(2);
@@ -32,7 +32,12 @@ export function registerServiceCommand(program: Command): void {
         throw err;
       }
       const logger = createLogger(process.env.LOG_LEVEL ?? 'info', `zen-${name}`);
-      const running = await service.start({ ...bus, env: process.env, logger }).catch((err: unknown) => {
+      // Before the start, which waits for Redis as long as it takes: a signal meanwhile stops at once, exit 0.
+      let running: Awaited<ReturnType<typeof service.start>> | undefined;
+      onShutdownSignals(async () => {
+        await running?.close();
+      }, logger);
+      running = await service.start({ ...bus, env: process.env, logger }).catch((err: unknown) => {
         // A service's own settings (e.g. WEBHOOK_TOKEN) are bad: exit 2 naming the variable, like the bot.
         if (!(err instanceof ConfigError)) throw err;
         process.stderr.write(`zen service ${name}: ${err.message}
@@ -40,6 +45,5 @@ export function registerServiceCommand(program: Command): void {
         return process.exit(CONFIG_EXIT_CODE);
       });
       logger.info({ service: name }, 'service running');
-      onShutdownSignals(() => running.close(), logger);
     });
 }

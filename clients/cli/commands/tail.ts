@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { loadBusConfig } from '../../../bot/config';
-import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
+import { loadBusConfig } from '@zenrelay/runtime';
+import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
 import { buildFilter } from '../tail/filter';
 import { TailSource } from '../tail/format';
 import { runTail } from '../tail/runTail';
@@ -15,7 +15,7 @@ export function registerTailCommand(program: Command): void {
     .option('--no-in', 'do not show `in`')
     .option('-t, --type <types>', 'only these types, comma-separated; repeatable (privmsg,join)', collect)
     .option('-c, --channel <channels>', "only these channels (or nicks, for private messages); repeatable ('#test')", collect)
-    .option('--json', 'print each payload as received, one per line')
+    .option('--json', 'print each payload as JSON, one per line, marked with its source: {"source":"in","channel":…,"payload":…}')
     .option('--color', 'colour even when stdout is not a terminal')
     .option('--no-color', 'never colour (also: NO_COLOR=1)')
     .addHelpText('after', HELP)
@@ -76,10 +76,10 @@ function usage(message: string): never {
 
 const HELP = `
 Examples:
-  zen tail                          everything the bot publishes on \`in\`
-  zen tail --out --errors           and what is sent to it, and what it rejected
+  zen tail                             everything the bot publishes on \`in\`
+  zen tail --out --errors              and what is sent to it, and what it rejected
   zen tail -t privmsg,directed_privmsg -c '#test'
-  zen tail --json | jq .data        raw envelopes for scripts
+  zen tail --json | jq .payload.data   envelopes for scripts (.source: in, out or errors)
 
 Reads REDIS_URL and ZEN_NAMESPACE like the bot. Status lines go to stderr.
 `;

@@ -1,5 +1,5 @@
 import { noticeIdProblem, splitTargets, type NoticeRequest } from '../../notices';
-import { targetProblem, type SayType } from '../../protocol';
+import { targetProblem, type SayType } from '@zenrelay/protocol';
 
 /**
  * `zen notify` arguments turned into what to do, or the reason they make no

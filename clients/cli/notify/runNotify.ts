@@ -1,8 +1,16 @@
-import { noticeFateTtl, botSettings, loadBusConfig, noticeWaitReplicas, noticeWaitTimeout } from '../../../bot/config';
-import { ConfigError } from '../../../bot/errors/ConfigError';
-import { read, type Env } from '../../../bot/settings';
+import {
+  ConfigError,
+  describeTarget,
+  loadBusConfig,
+  maxPayloadBytesSetting,
+  noticeFateTtl,
+  noticeWaitReplicas,
+  noticeWaitTimeout,
+  read,
+  targetVariables,
+  type Env,
+} from '@zenrelay/runtime';
 import { NoticeClient, prepareNotice, type NoticeFateView } from '../../notices';
-import { describeTarget, targetVariables } from '../../redis';
 import { NOTIFY_EXIT, noticeRequest, type NotifyPlan } from './notifyPlan';
 
 /**
@@ -33,7 +41,7 @@ export async function runNotify(plan: NotifyPlan, io: NotifyIo): Promise<number>
     fateTtlSeconds = read(io.env, noticeFateTtl);
     waitReplicas = read(io.env, noticeWaitReplicas);
     waitTimeoutMs = read(io.env, noticeWaitTimeout);
-    maxBytes = read(io.env, botSettings.maxPayloadBytes);
+    maxBytes = read(io.env, maxPayloadBytesSetting);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     say(err.message);
@@ -99,6 +107,11 @@ function report(
       return NOTIFY_EXIT.ok;
     case 'rejected':
       say(`the bot rejected notice ${id}: ${fate.reason ?? 'no reason given'}${fate.code ? ` (${fate.code})` : ''}`);
+      // The reason names the refused targets; with several, say what became of each.
+      for (const t of (fate.targets?.length ?? 0) > 1 ? (fate.targets ?? []) : []) {
+        if (t.state === 'rejected') say(`  ${t.target}: rejected by the IRC server: ${t.reason ?? 'no reason given'}${t.numeric ? ` (${t.numeric})` : ''}`);
+        else say(`  ${t.target}: sent`);
+      }
       return NOTIFY_EXIT.rejected;
     case 'expired':
       say(`notice ${id} expired without being sent: ${fate.reason ?? 'too old'}`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { NGIRCD, Program, REDIS_SERVER, requirePrograms } from './binaries';
 import { ngircdRecipe, redisRecipe } from './recipes';
 import { RunningServer, startServer } from './server';
+import { claimSandboxDir, removeStaleSandboxDirs, SANDBOX_DIR_PREFIX } from './staleDirs';
 
 export { MissingProgramError } from './binaries';
 
@@ -36,8 +37,11 @@ export function sandboxPrograms(options: Pick<SandboxOptions, 'redis'>): Program
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const programs = sandboxPrograms(options);
   const paths = requirePrograms(programs);
-  const dir = mkdtempSync(join(tmpdir(), 'zenrelay-sandbox-'));
+  // What a killed `zen up` left behind goes now (only dirs whose owner is dead).
+  removeStaleSandboxDirs(tmpdir());
+  const dir = mkdtempSync(join(tmpdir(), SANDBOX_DIR_PREFIX));
   chmodSync(dir, 0o755); // ngircd runs as nobody when we are root and must read its config
+  claimSandboxDir(dir);
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   process.on('exit', removeDir);
   const servers: RunningServer[] = [];

@@ -31,6 +31,10 @@ export interface NgircdSetup {
   motd: string;
   /** More `[Limits]` lines, e.g. `MaxPenaltyTime = 0`. */
   extraLimits?: string[];
+  /** Server password (`[Global] Password`); none by default. */
+  password?: string;
+  /** An `[Operator]` block (for tests that need OPER, e.g. to KLINE); none by default. */
+  operator?: { name: string; password: string };
 }
 
 /**
@@ -48,6 +52,7 @@ export function ngircdConfig(port: number, setup: NgircdSetup): string {
     'Listen = 127.0.0.1',
     `Ports = ${port}`,
     `MotdPhrase = ${setup.motd}`,
+    ...(setup.password === undefined ? [] : [`Password = ${setup.password}`]),
     '',
     '[Limits]',
     'MaxConnections = 0',
@@ -61,6 +66,7 @@ export function ngircdConfig(port: number, setup: NgircdSetup): string {
     'Ident = no',
     'DNS = no',
     '',
+    ...(setup.operator ? ['[Operator]', `Name = ${setup.operator.name}`, `Password = ${setup.operator.password}`, ''] : []),
   ].join('\n');
 }
 

@@ -1,4 +1,5 @@
 import { buildFilter, channelsOf, matches, splitList, TailFilter } from './filter';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 
 const filter = (types: string[] = [], channels: string[] = []): TailFilter => {
   const built = buildFilter(types, channels);
@@ -48,5 +49,16 @@ describe('tail filters', () => {
     expect(channelsOf(null)).toEqual([]);
     expect(channelsOf({ data: 'x' })).toEqual([]);
     expect(channelsOf({ data: { to: [1, '#a'] } })).toEqual(['#a']);
+  });
+});
+
+describe('tail filters and names inherited from Object', () => {
+  it.each(INHERITED_NAMES)('refuse --type %s as unknown, and match a channel called %s', (name) => {
+    expect(buildFilter([name], undefined)).toMatch(/^unknown type /);
+    const filter = buildFilter(undefined, [name]) as TailFilter;
+    expect(matches(filter, { type: 'privmsg', data: { channel: name } })).toBe(true);
+    expect(matches(filter, { type: 'privmsg', data: { channel: '#other' } })).toBe(false);
+    const byType = buildFilter(['privmsg'], undefined) as TailFilter;
+    expect(matches(byType, { type: name, data: {} })).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * Values come from repeatable options that may also be comma lists
  * (`--type privmsg,join --type kick`). Pure functions, no I/O.
  */
-import { INBOUND_TYPES, OUTBOUND_TYPES } from '../../protocol';
+import { INBOUND_TYPES, OUTBOUND_TYPES } from '@zenrelay/protocol';
 
 export interface TailFilter {
   /** Lower-cased types to show; empty = all. */

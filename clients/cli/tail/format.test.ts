@@ -1,4 +1,5 @@
 import { formatPayload, jsonLine } from './format';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 import { createStyle, visible } from './style';
 
 const plain = createStyle(false);
@@ -76,19 +77,30 @@ describe('tail lines', () => {
 });
 
 describe('jsonLine', () => {
-  it('passes one-line payloads through unchanged', () => {
-    expect(jsonLine('{"a": 1}')).toBe('{"a": 1}');
-    expect(jsonLine('garbage')).toBe('garbage');
+  it('marks where each payload came from', () => {
+    expect(jsonLine('in', 'in', '{"a": 1}')).toBe('{"source":"in","channel":"in","payload":{"a":1}}');
+    expect(jsonLine('out', 'net1:out', '"hi"')).toBe('{"source":"out","channel":"net1:out","payload":"hi"}');
+    expect(jsonLine('errors', 'zenrelay:errors', 'garbage')).toBe('{"source":"errors","channel":"zenrelay:errors","raw":"garbage"}');
   });
 
   it('keeps every payload on one line', () => {
-    expect(jsonLine('{\n "a": 1\n}')).toBe('{"a":1}');
-    expect(jsonLine('bad\r\npayload')).toBe('bad\\r\\npayload');
+    expect(jsonLine('in', 'in', '{\n "a": 1\n}')).toBe('{"source":"in","channel":"in","payload":{"a":1}}');
+    expect(jsonLine('out', 'out', 'bad\r\npayload')).toBe('{"source":"out","channel":"out","raw":"bad\\r\\npayload"}');
   });
 });
 
 describe('visible', () => {
   it('writes out control characters and leaves other text alone', () => {
     expect(visible('a\tb\x00c\x7fé✓')).toBe('a\\tb\\x00c\\x7fé✓');
+  });
+});
+
+describe('tail lines and names inherited from Object', () => {
+  it.each(INHERITED_NAMES)('show type %s as an unknown type on in, out and errors', (type) => {
+    for (const source of ['in', 'out', 'errors'] as const) {
+      const shown = line(source, { version: 1, type, data: { channel: '#c', to: '#c', message: 'x' } });
+      expect(shown).toContain(type);
+      expect(shown).toContain('{"channel":"#c"');
+    }
   });
 });

@@ -13,12 +13,13 @@ import {
   errorEvent,
   InboundEvent,
   inboundEventSchemas,
-  InboundType,
   isChannelName,
-  OutboundType,
+  isOwnKey,
   outboundCommandSchemas,
+  ownEntry,
   PROTOCOL_VERSION,
-} from '../../protocol';
+} from '@zenrelay/protocol';
+import type { ZodType } from 'zod';
 import { Style, visible } from './style';
 
 export type TailSource = 'in' | 'out' | 'errors';
@@ -48,16 +49,15 @@ export function formatPayload(source: TailSource, payload: string, style: Style,
 }
 
 /**
- * The payload for `--json`: one line, as received. A payload that is JSON but
- * spans several lines is compacted; one that is not JSON has its line breaks
- * written out, so every payload stays on exactly one line.
+ * One line for `--json`: where the payload came from (`source`: in, out or
+ * errors; `channel`: the Redis channel) and the payload itself, parsed
+ * (`payload`), or as a string (`raw`) when it is not JSON.
  */
-export function jsonLine(payload: string): string {
-  if (!/[\r\n]/.test(payload)) return payload;
+export function jsonLine(source: TailSource, channel: string, payload: string): string {
   try {
-    return JSON.stringify(JSON.parse(payload));
+    return JSON.stringify({ source, channel, payload: JSON.parse(payload) as unknown });
   } catch {
-    return payload.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+    return JSON.stringify({ source, channel, raw: payload });
   }
 }
 
@@ -80,9 +80,9 @@ function envelopeProblem(source: TailSource, value: unknown): string | undefined
   if (typeof record.type !== 'string') return 'no type';
   const schema =
     source === 'in'
-      ? inboundEventSchemas[record.type as InboundType]
+      ? ownEntry<ZodType>(inboundEventSchemas, record.type)
       : source === 'out'
-        ? outboundCommandSchemas[record.type as OutboundType]
+        ? ownEntry<ZodType>(outboundCommandSchemas, record.type)
         : record.type === 'error'
           ? errorEvent
           : undefined;
@@ -96,12 +96,12 @@ function envelopeProblem(source: TailSource, value: unknown): string | undefined
 }
 
 function describe(source: TailSource, value: { type: string; data?: unknown; command?: unknown }, style: Style): string {
-  if (source === 'in' && value.type in inboundEventSchemas) return describeIn(value as InboundEvent, style);
+  if (source === 'in' && isOwnKey(inboundEventSchemas, value.type)) return describeIn(value as InboundEvent, style);
   const data = (value.data ?? {}) as Record<string, unknown>;
   const v = (x: unknown) => visible(String(x));
   if (source === 'out') {
     if (value.type === 'raw') return `raw ${v(value.command ?? data.command)}`;
-    if (value.type in outboundCommandSchemas) {
+    if (isOwnKey(outboundCommandSchemas, value.type)) {
       const to = Array.isArray(data.to) ? data.to.map(v).join(', ') : v(data.to);
       const id = typeof data.id === 'string' ? style.dim(` [id ${v(data.id)}]`) : '';
       const text = value.type === 'privmsg_action' ? `* ${v(data.message)}` : v(data.message);

@@ -4,9 +4,9 @@
  * for ever (ioredis resubscribes), so the tail can stay open while the bot
  * and Redis come and go. Status goes to stderr, so stdout is only payloads.
  */
-import type { BusConfig } from '../../../bot/config';
-import { busNames } from '../../protocol';
-import { createRedis, describeTarget, isCluster, subscribeKept } from '../../redis';
+import type { BusConfig } from '@zenrelay/runtime';
+import { createRedis, describeTarget, isCluster, subscribeKept } from '@zenrelay/runtime';
+import { busNames } from '@zenrelay/protocol';
 import { matches, TailFilter } from './filter';
 import { formatPayload, jsonLine, TailSource } from './format';
 import { createStyle } from './style';
@@ -52,7 +52,7 @@ export async function runTail(options: TailOptions): Promise<RunningTail> {
       value = undefined;
     }
     if (!matches(options.filter, value)) return;
-    options.out(`${options.json ? jsonLine(payload) : formatPayload(source, payload, style)}\n`);
+    options.out(`${options.json ? jsonLine(source, channel, payload) : formatPayload(source, payload, style)}\n`);
   });
 
   sub.connect().catch(() => undefined); // failures are reported by the error handler and retried

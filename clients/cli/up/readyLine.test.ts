@@ -9,6 +9,11 @@ describe('readyLine', () => {
     );
   });
 
+  it('names the namespace clients must use, when there is one', () => {
+    expect(readyLine({ ...base, sandbox: true, namespace: 'net1' })).toContain('; clients use REDIS_URL=redis://127.0.0.1:40124 ZEN_NAMESPACE=net1; services: hello, help.');
+    expect(readyLine({ ...base, sandbox: true, namespace: '' })).toContain('; clients use REDIS_URL=redis://127.0.0.1:40124; services');
+  });
+
   it('names the services that could not start', () => {
     expect(readyLine({ ...base, sandbox: true, skipped: ['webhook'] })).toMatch(/; services: hello, help; not started: webhook \(see the log\)\. Ctrl-C stops everything\.$/);
   });

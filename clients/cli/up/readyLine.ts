@@ -2,8 +2,7 @@
  * The one line `zen up` prints on stdout once the bot is on IRC and in its
  * channels: where to point an IRC client, and the REDIS_URL for clients.
  */
-import { redactUrl } from '../../../bot/log';
-import type { HostPort, RedisTarget } from '../../redis';
+import { redactUrl, type HostPort, type RedisTarget } from '@zenrelay/runtime';
 
 export interface ReadyInfo {
   sandbox: boolean;
@@ -14,6 +13,8 @@ export interface ReadyInfo {
   redisUrl: string;
   /** With Sentinel or Cluster, the line shows their settings instead of REDIS_URL. */
   redis?: RedisTarget;
+  /** ZEN_NAMESPACE; clients need the same one. */
+  namespace?: string;
   services: string[];
   /** Services that could not start (the log says why). */
   skipped?: string[];
@@ -26,7 +27,8 @@ export function readyLine(info: ReadyInfo): string {
     : `The bot ${info.nick} is on ${info.ircHost}:${info.ircPort} in ${channels}`;
   const services = info.services.length > 0 ? info.services.join(', ') : 'none';
   const skipped = info.skipped && info.skipped.length > 0 ? `; not started: ${info.skipped.join(', ')} (see the log)` : '';
-  return `zen up: ready. ${where}; clients use ${redisSettings(info)}; services: ${services}${skipped}. Ctrl-C stops everything.`;
+  const namespace = info.namespace ? ` ZEN_NAMESPACE=${info.namespace}` : '';
+  return `zen up: ready. ${where}; clients use ${redisSettings(info)}${namespace}; services: ${services}${skipped}. Ctrl-C stops everything.`;
 }
 
 function redisSettings(info: ReadyInfo): string {

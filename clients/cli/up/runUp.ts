@@ -8,12 +8,10 @@
  * network and REDIS_URL. Once the bot is in its channels it prints one line
  * on stdout saying where to connect; logs go to stderr.
  */
-import { Bridge } from '../../../bot/bridge';
-import { BotConfig, loadBotConfig } from '../../../bot/config';
-import { CONFIG_EXIT_CODE, ConfigError } from '../../../bot/errors/ConfigError';
-import { startBridgeHttp } from '../../../bot/http';
-import { createLogger, Logger, redactConfig } from '../../../bot/log';
-import { onShutdownSignals } from '../../../bot/shutdownSignals';
+import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
+import { createLogger, Logger } from '@zenrelay/runtime';
+import { onShutdownSignals } from '@zenrelay/runtime';
+import { Bridge, BotConfig, EMPTY_CHANNELS_HINT, loadBotConfig, logStarting, startBridgeHttp } from '../../../bot';
 import { bundledServices } from '../../../services';
 import { MissingProgramError, Sandbox, startSandbox } from '../sandbox';
 import { readyLine } from './readyLine';
@@ -78,7 +76,11 @@ export async function runUp(env: Env = process.env): Promise<void> {
     if (stopper.stopped) return;
     config = loadConfig(sandboxEnv(env, sandbox.irc, sandbox.redis?.url ?? config.redisUrl));
   }
-  log.info({ config: redactConfig(config), sandbox: sandboxed }, 'starting');
+  if (sandboxed && env.IRC_CHANNELS !== undefined && env.IRC_CHANNELS.trim() === '') {
+    // Set but empty: like zen bot, say why (the sandbox then joins its default channel).
+    log.warn(`IRC_CHANNELS is empty, so the sandbox bot joins ${SANDBOX_CHANNEL}. ${EMPTY_CHANNELS_HINT}`);
+  }
+  logStarting(log, config, { sandbox: sandboxed });
 
   const bridge = new Bridge(config, log.child({ component: 'bot' }));
   const ready = new Promise<{ nick: string; channels: string[] }>((resolve) => bridge.irc.once('ready', resolve));
@@ -107,6 +109,7 @@ export async function runUp(env: Env = process.env): Promise<void> {
       nick,
       redisUrl: config.redisUrl,
       redis: config.redis,
+      namespace: config.namespace,
       services: services.running.map((s) => s.name),
       skipped: services.skipped.map((s) => s.name),
     })}\n`,

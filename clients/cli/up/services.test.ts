@@ -45,6 +45,18 @@ describe('startServices', () => {
     expect(events).toEqual(['start hello', 'start help']);
   });
 
+  it('leaves out an optional service nobody asked for, without a line above debug', async () => {
+    const events: string[] = [];
+    const { log, lines } = memoryLogger();
+    const webhook = { ...service('webhook', events, 'start'), wanted: (env: NodeJS.ProcessEnv) => env.WEBHOOK_TOKEN !== undefined };
+    const started = await startServices({ hello: service('hello', events), webhook }, context, log);
+    expect(started.skipped).toEqual([]);
+    expect(started.running.map((s) => s.name)).toEqual(['hello']);
+    expect(lines.filter((l) => l.service === 'webhook')).toEqual([]);
+    const asked = await startServices({ webhook }, { ...context, env: { WEBHOOK_TOKEN: 'x' } }, log);
+    expect(asked.skipped.map((s) => s.name)).toEqual(['webhook']);
+  });
+
   it('closes in reverse order and goes on when one fails to close', async () => {
     const events: string[] = [];
     const { log, lines } = memoryLogger();

@@ -1,10 +1,12 @@
 /**
  * `zen up` runs every bundled service in its own process next to the bot.
- * A service that cannot start (e.g. the webhook without WEBHOOK_TOKEN) is
+ * An optional service the environment does not ask for (the webhook without
+ * any WEBHOOK_* setting) is left out with a debug line only. A service that
+ * cannot start (e.g. the webhook with WEBHOOK_PORT but no WEBHOOK_TOKEN) is
  * skipped with one log line saying why; the others run. Stopping closes them
  * in reverse order; one failing to close does not keep the rest open.
  */
-import type { Logger } from '../../../bot/log';
+import type { Logger } from '@zenrelay/runtime';
 import type { BundledService, RunningService, ServiceContext } from '../../../services';
 
 export interface StartedServices {
@@ -23,6 +25,10 @@ export async function startServices(
   const running: RunningService[] = [];
   const skipped: StartedServices['skipped'] = [];
   for (const [name, service] of Object.entries(registry)) {
+    if (service.wanted && !service.wanted(context.env)) {
+      log.debug({ service: name }, `service ${name} not asked for; not started`);
+      continue;
+    }
     try {
       running.push(await service.start({ ...context, logger: log }));
       log.info({ service: name }, 'service running');

@@ -5,7 +5,7 @@
  * starting after stop() began is stopped at once, so Ctrl-C during startup
  * (e.g. while waiting for Redis) still leaves nothing behind.
  */
-import type { Logger } from '../../../bot/log';
+import type { Logger } from '@zenrelay/runtime';
 
 interface Closer {
   name: string;

@@ -1,5 +1,5 @@
-// A complete zenrelay service: `!roll [sides]`, and a thank-you. Run it: node dist/clients/sdk/examples/dice.js
-import { createService } from '..';
+// A complete zenrelay service: `!roll [sides]`, and a thank-you. Needs the bot's REDIS_URL (what zen up prints).
+import { createService } from '@zenrelay/sdk';
 
 createService({ name: 'dice', description: 'Rolls dice' }).then((bot) => {
   bot.command('roll', (c) => {

@@ -4,6 +4,7 @@ import { formatAlertmanager, isAlertmanagerPayload } from './alertmanager';
 import { formatGithubPush } from './github';
 import { capLines, formatBody, isJsonContentType } from './index';
 import { cleanText, firstLine, oneLine } from './text';
+import { INHERITED_NAMES } from '@zenrelay/protocol';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8'));
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -150,5 +151,18 @@ describe('text helpers', () => {
     expect(capLines('a\nb', 2)).toBe('a\nb');
     expect(isJsonContentType('application/vnd.github+json')).toBe(true);
     expect(isJsonContentType('text/plain')).toBe(false);
+  });
+});
+
+describe('formatBody and names inherited from Object', () => {
+  const json = (body: string) => formatBody({ contentType: 'application/json', githubEvent: undefined, body: Buffer.from(body), maxLines: 5 });
+
+  it.each(INHERITED_NAMES)('finds no message field in a body whose only key is %s', (name) => {
+    expect(json(JSON.stringify({ [name]: 'x' }))).toEqual({ kind: 'invalid', reason: expect.stringMatching(/needs a "message"/) });
+  });
+
+  it('does not take a message from a __proto__ key', () => {
+    expect(json('{"__proto__":{"message":"smuggled"}}')).toEqual({ kind: 'invalid', reason: expect.stringMatching(/needs a "message"/) });
+    expect(json('{"__proto__":{"text":"x"},"message":"real"}')).toEqual({ kind: 'message', format: 'json', message: 'real' });
   });
 });

@@ -65,7 +65,7 @@ function formatJson(payload: unknown, input: FormatInput): FormatResult {
     return alerts.ok ? { kind: 'message', format: 'alertmanager', message: alerts.message } : { kind: 'invalid', reason: alerts.reason };
   }
   if (!isRecord(payload)) return { kind: 'invalid', reason: 'JSON body must be an object with a "message" (or "text") string field' };
-  const field = 'message' in payload ? 'message' : 'text' in payload ? 'text' : undefined;
+  const field = Object.hasOwn(payload, 'message') ? 'message' : Object.hasOwn(payload, 'text') ? 'text' : undefined;
   if (field === undefined) {
     return {
       kind: 'invalid',

@@ -1,0 +1,114 @@
+import type { InboundEvent } from '@zenrelay/protocol';
+import { createRedis, type Logger, type RedisConnection, type RedisTarget } from '@zenrelay/runtime';
+import { BoundedBuffer } from './boundedBuffer';
+
+/**
+ * Appends every `in` event to the `in` stream (`zenrelay:in`, capped with an
+ * approximate MAXLEN), where services read it through consumer groups. It has
+ * its own Redis connection and its own bounded buffer, so the pub/sub path
+ * never waits for it: the bridge publishes on `in` first, then hands the
+ * same envelope (same event id) here. While Redis is down, entries wait
+ * (bounded, oldest dropped first) and are appended in order once it is back.
+ */
+
+export interface InStreamOptions {
+  target: RedisTarget;
+  stream: string;
+  /** Approximate length cap (XADD MAXLEN ~); 0 = no stream at all. */
+  maxLen: number;
+  bufferMax: number;
+}
+
+/** The single field of every entry: the envelope as published on `in`. */
+export const IN_STREAM_FIELD = 'event';
+const BATCH = 200;
+
+export class InStreamWriter {
+  private readonly conn: RedisConnection | undefined;
+  private readonly buffer: BoundedBuffer<string>;
+  private pumping = false;
+  private stopped = false;
+  /** Entries dropped because the buffer was full or the append failed for good. */
+  dropped = 0;
+
+  constructor(
+    private readonly options: InStreamOptions,
+    private readonly log: Logger,
+  ) {
+    this.buffer = new BoundedBuffer(options.bufferMax);
+    if (options.maxLen === 0) return;
+    this.conn = createRedis(options.target, {
+      lazyConnect: true,
+      connectionName: 'zenrelay-bot-stream',
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: false,
+      retryStrategy: (times: number) => Math.min(times * 100, 2000),
+    });
+    this.conn.on('error', (err: Error) => log.debug({ role: 'in stream', err: err.message }, 'Redis error'));
+    this.conn.on('ready', () => this.pump());
+  }
+
+  get enabled(): boolean {
+    return this.conn !== undefined;
+  }
+
+  get pending(): number {
+    return this.buffer.size;
+  }
+
+  start(): void {
+    this.conn?.connect().catch(() => undefined);
+  }
+
+  append(event: InboundEvent): void {
+    if (!this.conn || this.stopped) return;
+    this.dropped += this.buffer.push(JSON.stringify(event)).length;
+    this.pump();
+  }
+
+  /** Appends what is buffered (bounded by `flushTimeoutMs`), then closes the connection. */
+  async stop(flushTimeoutMs = 2000): Promise<void> {
+    if (!this.conn) return;
+    const deadline = Date.now() + flushTimeoutMs;
+    while ((this.buffer.size > 0 || this.pumping) && this.conn.status === 'ready' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    this.stopped = true;
+    await this.conn.quit().catch(() => this.conn?.disconnect());
+  }
+
+  private pump(): void {
+    const conn = this.conn;
+    if (!conn || this.pumping) return;
+    this.pumping = true;
+    const step = async (): Promise<void> => {
+      while (this.buffer.size > 0 && conn.status === 'ready') {
+        const batch = this.buffer.take(BATCH);
+        const pipeline = conn.pipeline();
+        for (const payload of batch) pipeline.xadd(this.options.stream, 'MAXLEN', '~', this.options.maxLen, '*', IN_STREAM_FIELD, payload);
+        let results: Array<[Error | null, unknown]> | null;
+        try {
+          results = await pipeline.exec();
+        } catch {
+          results = null;
+        }
+        if (results === null) {
+          this.dropped += this.buffer.restore(batch).length; // connection lost mid-batch: try again once it is back
+          break;
+        }
+        const failed = results.filter(([err]) => err !== null);
+        if (failed.length > 0) {
+          // A command error (e.g. the key holds another type) will not go away by retrying.
+          this.dropped += failed.length;
+          this.log.warn({ stream: this.options.stream, failed: failed.length, err: failed[0][0]?.message }, 'could not append to the in stream; delete the key if it is not a stream');
+        }
+      }
+    };
+    step()
+      .catch((err: Error) => this.log.error({ err: err.message }, 'appending to the in stream failed'))
+      .finally(() => {
+        this.pumping = false;
+        if (this.buffer.size > 0 && conn.status === 'ready' && !this.stopped) this.pump();
+      });
+  }
+}
