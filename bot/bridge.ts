@@ -8,7 +8,7 @@ import { parseIrcLine } from './delivery/ircLine';
 import { InboundEvents } from './irc/inboundEvents';
 import { standardReply, standardReplyError } from './irc/standardReplies';
 import { IrcConnection, IrcConnectionOptions } from './irc/ircConnection';
-import { Logger, RateLimitedLog } from '@zenrelay/runtime';
+import { isCluster, Logger, RateLimitedLog } from '@zenrelay/runtime';
 import { BotMetrics } from './metrics';
 import { SendQueue, RAW_KEY } from './outbound/sendQueue';
 import { InStreamWriter } from './redis/inStream';
@@ -85,12 +85,12 @@ export class Bridge {
     private readonly log: Logger,
     tuning: BridgeTuning = {},
   ) {
-    this.names = busNames(config.namespace);
+    this.names = busNames(config.namespace, { hashTags: isCluster(config.redis) });
     this.badInputLog = new RateLimitedLog(log);
     this.badLineLog = new RateLimitedLog(log);
-    this.bus = new RedisBus({ url: config.redisUrl, names: this.names, inBufferMax: config.inBufferMax, adminChannel: adminChannel(config) }, log, this.metrics);
-    this.inStream = new InStreamWriter({ url: config.redisUrl, stream: this.names.inStream, maxLen: config.inStreamMaxLen, bufferMax: config.inBufferMax }, log);
-    this.rpc = new RpcServer(config.redisUrl, this.names, log);
+    this.bus = new RedisBus({ target: config.redis, names: this.names, inBufferMax: config.inBufferMax, adminChannel: adminChannel(config) }, log, this.metrics);
+    this.inStream = new InStreamWriter({ target: config.redis, stream: this.names.inStream, maxLen: config.inStreamMaxLen, bufferMax: config.inBufferMax }, log);
+    this.rpc = new RpcServer(config.redis, this.names, log);
     this.members = new ChannelMembers(() => this.client?.network.options.PREFIX ?? [{ symbol: '@', mode: 'o' }, { symbol: '+', mode: 'v' }]);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
     this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);

@@ -80,6 +80,54 @@ it.each([
 
 describe('loadBusConfig', () => {
   it('needs no IRC settings', () => {
-    expect(loadBusConfig({ ZEN_NAMESPACE: 'x' })).toEqual({ redisUrl: 'redis://127.0.0.1:6379', namespace: 'x' });
+    expect(loadBusConfig({ ZEN_NAMESPACE: 'x' })).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', namespace: 'x', redis: { kind: 'single', url: 'redis://127.0.0.1:6379' } });
+  });
+});
+
+describe('where Redis is: REDIS_URL, Sentinel or Cluster', () => {
+  it('uses REDIS_URL when neither Sentinel nor Cluster is set', () => {
+    expect(loadBusConfig({ REDIS_URL: 'rediss://:pw@r:6380/2' }).redis).toEqual({ kind: 'single', url: 'rediss://:pw@r:6380/2' });
+  });
+
+  it('lets the sentinels win over REDIS_URL, keeping its URL for the password, db and TLS', () => {
+    const { redis } = loadBusConfig({ REDIS_URL: 'redis://:pw@ignored:1/3', REDIS_SENTINELS: '10.0.0.1:26379, s2.example:26380,[::1]:26381', REDIS_SENTINEL_MASTER: 'zen', REDIS_SENTINEL_PASSWORD: 'spw', REDIS_SENTINEL_TLS: 'true' });
+    expect(redis).toEqual({
+      kind: 'sentinel',
+      url: 'redis://:pw@ignored:1/3',
+      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: 's2.example', port: 26380 }, { host: '::1', port: 26381 }],
+      master: 'zen',
+      sentinelPassword: 'spw',
+      sentinelTls: true,
+    });
+  });
+
+  it('lets the cluster seeds win over REDIS_URL', () => {
+    expect(loadBusConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001' }).redis).toEqual({
+      kind: 'cluster',
+      url: 'redis://127.0.0.1:6379',
+      nodes: [{ host: '127.0.0.1', port: 7000 }, { host: '127.0.0.1', port: 7001 }],
+    });
+  });
+
+  it.each([
+    [{ REDIS_SENTINELS: '10.0.0.1:26379' }, 'REDIS_SENTINEL_MASTER'],
+    [{ REDIS_SENTINEL_MASTER: 'zen' }, 'REDIS_SENTINEL_MASTER'],
+    [{ REDIS_SENTINEL_PASSWORD: 'p' }, 'REDIS_SENTINEL_PASSWORD'],
+    [{ REDIS_SENTINEL_TLS: 'yes' }, 'REDIS_SENTINEL_TLS'],
+    [{ REDIS_SENTINELS: '10.0.0.1:26379', REDIS_SENTINEL_MASTER: 'zen', REDIS_CLUSTER_NODES: '10.0.0.2:7000' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_SENTINELS: '10.0.0.1' }, 'REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: '10.0.0.1:99999', REDIS_SENTINEL_MASTER: 'zen' }, 'REDIS_SENTINELS'],
+    [{ REDIS_CLUSTER_NODES: 'a:1,b c:2' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: '10.0.0.2:7000', REDIS_URL: 'redis://x:6379/4' }, 'REDIS_URL'],
+  ])('names the variable of a bad combination (%o → %s)', (env, variable) => {
+    let caught: unknown;
+    try {
+      loadBusConfig(env as Record<string, string>);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(variable);
+    expect((caught as ConfigError).message.startsWith(variable)).toBe(true);
   });
 });

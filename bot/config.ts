@@ -10,10 +10,14 @@ import {
   listOf,
   maxPayloadBytesSetting,
   noticeFateTtl,
+  noticeWaitReplicas,
+  noticeWaitTimeout,
   oneOf,
   optionalText,
   Parsed,
   readAll,
+  redisTarget,
+  type RedisTarget,
   setting,
   text,
 } from '@zenrelay/runtime';
@@ -25,7 +29,7 @@ import {
 
 const IRC_COMMAND = /^[A-Za-z]+$/;
 
-export { busSettings, loadBusConfig, noticeFateTtl } from '@zenrelay/runtime';
+export { busSettings, loadBusConfig, noticeFateTtl, noticeWaitReplicas, noticeWaitTimeout, redisTarget } from '@zenrelay/runtime';
 export type { BusConfig } from '@zenrelay/runtime';
 
 export const botSettings = {
@@ -71,6 +75,8 @@ export const botSettings = {
   noticeMaxAgeSeconds: setting('ZEN_NOTICE_MAX_AGE_SECONDS', '3600', 'Durable notices queued longer ago than this are not sent but marked expired; `0` = never expire', integer(0, 31_536_000)),
   noticeWindow: setting('ZEN_NOTICE_WINDOW', '32', 'Most durable notices in flight (read, not yet acknowledged); also the most that can be sent twice after a crash', integer(1, 10_000)),
   noticeFateTtlSeconds: noticeFateTtl,
+  noticeWaitReplicas,
+  noticeWaitTimeoutMs: noticeWaitTimeout,
   announceReturnAfterSeconds: setting('ZEN_ANNOUNCE_RETURN_AFTER_SECONDS', '0', 'After an IRC outage at least this long, the bot says once in each channel that it is back and how many notices and messages were delayed (at most one such notice per 10 minutes); `0` = never', integer(0, 31_536_000)),
   shutdownTimeoutMs: setting('ZEN_SHUTDOWN_TIMEOUT_MS', '10000', 'How long SIGTERM waits for the send queue to drain', integer(0, 600_000)),
   httpPort: setting('HTTP_PORT', '', 'Port of the HTTP endpoint (`/healthz`, `/metrics`); empty = no HTTP endpoint', (raw, variable) =>
@@ -80,11 +86,13 @@ export const botSettings = {
   logLevel: setting('LOG_LEVEL', 'info', 'trace, debug, info, warn, error, fatal or silent', oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const)),
 };
 
-export type BotConfig = Parsed<typeof botSettings>;
+/** Every bot setting, plus where Redis is (`redis`), checked for bad combinations. */
+export type BotConfig = Parsed<typeof botSettings> & { redis: RedisTarget };
 
 /** Everything the bridge needs; throws ConfigError naming the first bad variable. */
 export function loadBotConfig(env: Env = process.env): BotConfig {
-  const config = readAll(botSettings, env);
+  const settings = readAll(botSettings, env);
+  const config = { ...settings, redis: redisTarget(settings) };
   if ((config.saslAccount === undefined) !== (config.saslPassword === undefined)) {
     const missing = config.saslAccount === undefined ? 'IRC_SASL_ACCOUNT' : 'IRC_SASL_PASSWORD';
     throw new ConfigError(missing, 'IRC_SASL_ACCOUNT and IRC_SASL_PASSWORD go together; set both or neither');

@@ -32,6 +32,20 @@ describe('redactConfig', () => {
     expect(logged.redisUrl).toBe('redis://127.0.0.1:6379');
   });
 
+  it('masks the credentials inside the Redis target (REDIS_URL password, sentinel password)', () => {
+    const config = loadBotConfig({
+      IRC_HOST: 'irc.example.org',
+      REDIS_URL: 'redis://:hunter2@ignored:6379/1',
+      REDIS_SENTINELS: '10.0.0.1:26379',
+      REDIS_SENTINEL_MASTER: 'zen',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+    });
+    const logged = JSON.stringify(redactConfig(config));
+    expect(logged).not.toContain('hunter2');
+    expect(logged).not.toContain('sentinel-secret');
+    expect(logged).toContain('10.0.0.1');
+  });
+
   it('masks any key that names a token, password or secret (e.g. a service environment)', () => {
     const logged = redactConfig({ WEBHOOK_TOKEN: 'tok-123', apiSecret: 's', dbPassword: 'p', port: 8080 });
     expect(logged).toEqual({ WEBHOOK_TOKEN: '***', apiSecret: '***', dbPassword: '***', port: 8080 });

@@ -22,7 +22,7 @@ export function createNoticeConsumer(
   log: Logger,
   metrics: BotMetrics,
 ): NoticeConsumer {
-  const stream = new NoticeStream({ url: config.redisUrl, names, fateTtlSeconds: config.noticeFateTtlSeconds }, log);
+  const stream = new NoticeStream({ target: config.redis, names, fateTtlSeconds: config.noticeFateTtlSeconds, waitReplicas: config.noticeWaitReplicas, waitTimeoutMs: config.noticeWaitTimeoutMs }, log);
   return new NoticeConsumer(
     stream,
     irc,

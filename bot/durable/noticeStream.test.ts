@@ -11,7 +11,7 @@ jest.setTimeout(30000);
 
 it('abortReads ends a read that is waiting for Redis to come back', async () => {
   const redis = await startRedis();
-  const stream = new NoticeStream({ url: redis.url, names: busNames('abort'), fateTtlSeconds: 60 }, createLogger('silent'));
+  const stream = new NoticeStream({ target: { kind: 'single', url: redis.url }, names: busNames('abort'), fateTtlSeconds: 60 }, createLogger('silent'));
   try {
     await stream.connect();
     await redis.kill();

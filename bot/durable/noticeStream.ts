@@ -1,7 +1,5 @@
-import { Redis } from 'ioredis';
 import { NOTICE_CONSUMER, NOTICE_GROUP, type BusNames } from '@zenrelay/protocol';
-import type { Logger } from '@zenrelay/runtime';
-import { redactUrl } from '@zenrelay/runtime';
+import { createRedis, describeTarget, waitForReplicas, type Logger, type RedisConnection, type RedisTarget } from '@zenrelay/runtime';
 import type { StreamEntry } from './noticeEntry';
 import { FATE_CLEARED, type FateRecord } from './noticeFate';
 
@@ -13,17 +11,20 @@ import { FATE_CLEARED, type FateRecord } from './noticeFate';
  */
 
 export interface NoticeStreamOptions {
-  url: string;
+  target: RedisTarget;
   names: BusNames;
   /** Seconds a fate hash is kept after the bot writes the final state. */
   fateTtlSeconds: number;
+  /** WAIT for this many replicas after each finish (ZEN_NOTICE_WAIT_REPLICAS); 0 = do not wait. */
+  waitReplicas?: number;
+  waitTimeoutMs?: number;
 }
 
 type ReadReply = Array<[string, Array<[string, string[] | null]>]> | null;
 
 export class NoticeStream {
-  readonly reader: Redis;
-  readonly writer: Redis;
+  readonly reader: RedisConnection;
+  readonly writer: RedisConnection;
   private readonly stream: string;
   private aborted = false;
   private readonly abortWaiters = new Set<() => void>();
@@ -33,9 +34,9 @@ export class NoticeStream {
     private readonly log: Logger,
   ) {
     this.stream = options.names.notices;
-    const common = { lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
-    this.reader = new Redis(options.url, { ...common, connectionName: 'zenrelay-notices-reader' });
-    this.writer = new Redis(options.url, { ...common, connectionName: 'zenrelay-notices-writer' });
+    const common = { maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
+    this.reader = createRedis(options.target, { ...common, connectionName: 'zenrelay-notices-reader' });
+    this.writer = createRedis(options.target, { ...common, connectionName: 'zenrelay-notices-writer' });
     for (const [role, conn] of [['notices reader', this.reader], ['notices writer', this.writer]] as const) {
       conn.on('error', (err: Error) => log.debug({ role, err: err.message }, 'Redis error'));
     }
@@ -48,7 +49,7 @@ export class NoticeStream {
       if (conn.status !== 'ready') await new Promise<void>((resolve) => conn.once('ready', () => resolve()));
     }
     await this.ensureGroup();
-    this.log.info({ stream: this.stream, group: NOTICE_GROUP, url: redactUrl(this.options.url) }, 'reading durable notices');
+    this.log.info({ stream: this.stream, group: NOTICE_GROUP, redis: describeTarget(this.options.target) }, 'reading durable notices');
   }
 
   /**
@@ -146,6 +147,12 @@ export class NoticeStream {
     if (results === null) throw new Error('transaction aborted');
     const failed = results.find(([err]) => err);
     if (failed) throw failed[0] as Error;
+    const want = this.options.waitReplicas ?? 0;
+    if (want > 0) {
+      // So the ack and the fate survive a failover (else the new primary would send the notice again).
+      const got = await waitForReplicas(this.writer, this.stream, want, this.options.waitTimeoutMs ?? 1000);
+      if (got < want) this.log.warn({ entryId, replicas: got, wanted: want }, 'a notice acknowledgement is not on enough replicas yet; after a failover it may be sent again');
+    }
     return Number(results[results.length - 1][1]);
   }
 

@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import type { InboundEvent } from '@zenrelay/protocol';
-import type { Logger } from '@zenrelay/runtime';
+import { createRedis, type Logger, type RedisConnection, type RedisTarget } from '@zenrelay/runtime';
 import { BoundedBuffer } from './boundedBuffer';
 
 /**
@@ -13,7 +12,7 @@ import { BoundedBuffer } from './boundedBuffer';
  */
 
 export interface InStreamOptions {
-  url: string;
+  target: RedisTarget;
   stream: string;
   /** Approximate length cap (XADD MAXLEN ~); 0 = no stream at all. */
   maxLen: number;
@@ -25,7 +24,7 @@ export const IN_STREAM_FIELD = 'event';
 const BATCH = 200;
 
 export class InStreamWriter {
-  private readonly conn: Redis | undefined;
+  private readonly conn: RedisConnection | undefined;
   private readonly buffer: BoundedBuffer<string>;
   private pumping = false;
   private stopped = false;
@@ -38,7 +37,7 @@ export class InStreamWriter {
   ) {
     this.buffer = new BoundedBuffer(options.bufferMax);
     if (options.maxLen === 0) return;
-    this.conn = new Redis(options.url, {
+    this.conn = createRedis(options.target, {
       lazyConnect: true,
       connectionName: 'zenrelay-bot-stream',
       maxRetriesPerRequest: null,

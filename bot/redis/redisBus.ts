@@ -1,9 +1,15 @@
-import { Redis } from 'ioredis';
 import type { BusNames, ErrorEvent, InboundEvent } from '@zenrelay/protocol';
-import type { Logger } from '@zenrelay/runtime';
+import {
+  connectWaiting,
+  createRedis,
+  RedisConnectionLog,
+  subscribeKept,
+  type Logger,
+  type RedisConnection,
+  type RedisTarget,
+} from '@zenrelay/runtime';
 import type { BotMetrics } from '../metrics';
 import { BoundedBuffer } from './boundedBuffer';
-import { connectWaiting, RedisConnectionLog } from '@zenrelay/runtime';
 
 /**
  * The bot's Redis side: one connection subscribed to `out`, one publishing on
@@ -26,7 +32,7 @@ export const CONNECTED_IN_BUFFER_MAX = 1_000_000;
 export const ERROR_BUFFER_MAX = 1_000;
 
 export interface RedisBusOptions {
-  url: string;
+  target: RedisTarget;
   names: BusNames;
   inBufferMax: number;
   /** Stored in `zenircbot:admin_spew_channels` at every connect, for ZenIRCBot's libraries. */
@@ -44,14 +50,15 @@ const BATCH = 500;
 const ERROR_BATCH = 50;
 
 export class RedisBus {
-  private readonly sub: Redis;
-  private readonly pub: Redis;
+  private readonly sub: RedisConnection;
+  private readonly pub: RedisConnection;
   private readonly events: BoundedBuffer<Outgoing>;
   private readonly errors = new BoundedBuffer<Outgoing>(ERROR_BUFFER_MAX);
   private pumping = false;
   private nick: string | undefined;
   private stopped = false;
   private readyOnce = false;
+  private stopResubscribing: () => void = () => undefined;
   private readonly connectionLog: RedisConnectionLog;
 
   constructor(
@@ -61,10 +68,10 @@ export class RedisBus {
   ) {
     this.events = new BoundedBuffer(options.inBufferMax);
     const common = { lazyConnect: true, connectionName: 'zenrelay-bot', maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
-    this.sub = new Redis(options.url, { ...common });
-    this.pub = new Redis(options.url, { ...common, enableOfflineQueue: false });
+    this.sub = createRedis(options.target, common);
+    this.pub = createRedis(options.target, { ...common, enableOfflineQueue: false });
     // Errors (one per retry, per connection) are summarised, not logged one by one.
-    this.connectionLog = new RedisConnectionLog(log, options.url);
+    this.connectionLog = new RedisConnectionLog(log, options.target);
     this.connectionLog.watch(this.pub);
     this.sub.on('error', () => undefined);
     this.pub.on('ready', () => this.onPublisherReady());
@@ -87,13 +94,14 @@ export class RedisBus {
       if (this.stopped) await new Promise<never>(() => undefined);
       throw err;
     }
-    await this.sub.subscribe(this.options.names.out);
+    this.stopResubscribing = await subscribeKept(this.sub, [this.options.names.out]);
     await this.pub.del(this.options.names.nickKey);
     this.log.info({ subscribed: this.options.names.out, publishing: this.options.names.in }, 'connected to Redis');
   }
 
   /** Stops taking `out` commands (used first thing on shutdown). */
   async unsubscribe(): Promise<void> {
+    this.stopResubscribing();
     if (this.sub.status === 'ready') await this.sub.unsubscribe(this.options.names.out).catch(() => undefined);
   }
 

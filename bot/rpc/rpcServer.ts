@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import { answerRequest, BusNames, errorResponse, parseRequest, requestChannel, RpcHandler } from '@zenrelay/protocol';
-import type { Logger } from '@zenrelay/runtime';
-import { RateLimitedLog } from '@zenrelay/runtime';
+import type { Logger, RedisConnection, RedisTarget } from '@zenrelay/runtime';
+import { createRedis, RateLimitedLog, subscribeKept } from '@zenrelay/runtime';
 
 /**
  * The bot's side of request/response (clients/protocol/rpc.ts): subscribes
@@ -10,20 +9,21 @@ import { RateLimitedLog } from '@zenrelay/runtime';
  * never holds up `in` or `out`.
  */
 export class RpcServer {
-  private readonly sub: Redis;
-  private readonly pub: Redis;
+  private readonly sub: RedisConnection;
+  private readonly pub: RedisConnection;
   private readonly handlers = new Map<string, RpcHandler>();
   private readonly badInput: RateLimitedLog;
   private stopped = false;
+  private stopResubscribing: () => void = () => undefined;
 
   constructor(
-    url: string,
+    target: RedisTarget,
     private readonly names: BusNames,
     private readonly log: Logger,
   ) {
     const common = { lazyConnect: true, connectionName: 'zenrelay-bot-rpc', maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
-    this.sub = new Redis(url, common);
-    this.pub = new Redis(url, { ...common, enableOfflineQueue: false });
+    this.sub = createRedis(target, common);
+    this.pub = createRedis(target, { ...common, enableOfflineQueue: false });
     for (const conn of [this.sub, this.pub]) conn.on('error', (err: Error) => log.debug({ role: 'rpc', err: err.message }, 'Redis error'));
     this.badInput = new RateLimitedLog(log);
     this.sub.on('message', (channel: string, message: string) => void this.onRequest(channel, message));
@@ -34,16 +34,17 @@ export class RpcServer {
     return this;
   }
 
-  /** Subscribes to every method's channel (ioredis resubscribes after a reconnect). */
+  /** Subscribes to every method's channel, again after every reconnect (subscribeKept). */
   async start(): Promise<void> {
     this.sub.connect().catch(() => undefined);
     this.pub.connect().catch(() => undefined);
-    await this.sub.subscribe(...this.handlers.keys());
+    this.stopResubscribing = await subscribeKept(this.sub, [...this.handlers.keys()]);
     this.log.debug({ methods: [...this.handlers.keys()] }, 'answering requests');
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopResubscribing();
     await Promise.all([this.sub, this.pub].map((c) => c.quit().catch(() => c.disconnect())));
   }
 

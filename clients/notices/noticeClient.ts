@@ -1,4 +1,3 @@
-import { Redis, type RedisOptions } from 'ioredis';
 import {
   busNames,
   DEFAULT_NOTICE_FATE_TTL_SECONDS,
@@ -11,6 +10,15 @@ import {
   type NoticeFate,
   type TargetOutcome,
 } from '@zenrelay/protocol';
+import {
+  createRedis,
+  isCluster,
+  subscribeKept,
+  waitForReplicas,
+  type RedisConnection,
+  type RedisConnectionOptions,
+  type RedisTarget,
+} from '@zenrelay/runtime';
 import type { NoticeCheck } from './noticeRequest';
 
 /**
@@ -21,12 +29,17 @@ import type { NoticeCheck } from './noticeRequest';
  */
 
 export interface NoticeClientOptions {
-  redisUrl: string;
+  /** Where Redis is (see redisConnection.ts in @zenrelay/runtime); or a plain `redis://` URL. */
+  redis: RedisTarget | string;
   namespace?: string;
   /** Seconds the `queued` fate hash lives (the bot resets it when it finishes the notice). */
   fateTtlSeconds?: number;
-  /** Extra ioredis options (e.g. retry behaviour). */
-  redis?: RedisOptions;
+  /** Connection behaviour (retries, offline queue, connect and disconnect timeouts). */
+  connection?: Partial<RedisConnectionOptions>;
+  /** After queueing, WAIT until this many replicas have the notice (ZEN_NOTICE_WAIT_REPLICAS); default 0 = do not wait. */
+  waitReplicas?: number;
+  /** Longest WAIT, ms (ZEN_NOTICE_WAIT_TIMEOUT_MS); default 1000. */
+  waitTimeoutMs?: number;
   /** Connection errors (the failed command rejects too); default: ignored. */
   onError?: (err: Error) => void;
 }
@@ -36,6 +49,8 @@ export interface QueuedNotice {
   id: string;
   /** The stream entry id. */
   entry: string;
+  /** With `waitReplicas`: how many replicas confirmed it (fewer than asked: a failover now could lose it). */
+  replicas?: number;
 }
 
 /**
@@ -50,22 +65,24 @@ export const CLOSE_WAIT_MS = 200;
 
 export class NoticeClient {
   readonly names: BusNames;
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
+  readonly target: RedisTarget;
   private readonly fateTtlSeconds: number;
   private readonly options: NoticeClientOptions;
   private lastError: Error | undefined;
 
   constructor(options: NoticeClientOptions) {
     this.options = options;
-    this.names = busNames(options.namespace ?? '');
+    this.target = typeof options.redis === 'string' ? { kind: 'single', url: options.redis } : options.redis;
+    this.names = busNames(options.namespace ?? '', { hashTags: isCluster(this.target) });
     this.fateTtlSeconds = options.fateTtlSeconds ?? DEFAULT_NOTICE_FATE_TTL_SECONDS;
     this.redis = this.connection();
   }
 
-  private connection(): Redis {
+  private connection(): RedisConnection {
     // disconnectTimeout: ioredis's disconnect() of a connection that is down waits for a 'close' its
     // socket already emitted, holding the process open for that long (2 s by default) after close().
-    const redis = new Redis(this.options.redisUrl, { lazyConnect: true, disconnectTimeout: CLOSE_WAIT_MS, ...this.options.redis });
+    const redis = createRedis(this.target, { connectionName: 'zenrelay-notices-client', disconnectTimeout: CLOSE_WAIT_MS, ...this.options.connection });
     redis.on('error', (err: Error) => {
       this.lastError = err;
       this.options.onError?.(err);
@@ -107,7 +124,10 @@ export class NoticeClient {
     if (results === null) throw new Error('Redis aborted the transaction');
     const failed = results.find(([err]) => err);
     if (failed) throw failed[0] as Error;
-    return { id, entry: String(results[2][1]) };
+    const queued: QueuedNotice = { id, entry: String(results[2][1]) };
+    const want = this.options.waitReplicas ?? 0;
+    if (want > 0) queued.replicas = await waitForReplicas(this.redis, this.names.notices, want, this.options.waitTimeoutMs ?? 1000);
+    return queued;
   }
 
   /** The fate of notice `id`, or undefined when Redis knows nothing of it (never queued, or its fate expired). */
@@ -139,7 +159,7 @@ export class NoticeClient {
         seen = true;
         wake();
       });
-      await sub.subscribe(this.names.receipts);
+      await subscribeKept(sub, [this.names.receipts]);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const fate = await this.fate(id);
@@ -182,7 +202,7 @@ function safeReceipt(message: string) {
  * arrive first), otherwise drop it at once (QUIT would wait in the offline
  * queue for a Redis that may never come back). Never disconnects twice.
  */
-export async function closeConnection(redis: Redis): Promise<void> {
+export async function closeConnection(redis: RedisConnection): Promise<void> {
   if (redis.status === 'end') return;
   if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
   else redis.disconnect();

@@ -2,7 +2,8 @@
  * Every Redis channel and key the bot and its clients share. With an empty
  * namespace the names are exactly ZenIRCBot's (`in`, `out`, `zenircbot:nick`);
  * with namespace `net1` every name gets the prefix `net1:`, so several bots can
- * share one Redis.
+ * share one Redis. On a Redis Cluster (`busNames(ns, { hashTags: true })`)
+ * the keys that must share a slot carry a hash tag; see BusNamesOptions.
  */
 export interface BusNames {
   /** Pub/sub channel the bot publishes IRC events on. */
@@ -43,11 +44,41 @@ export function isValidNamespace(namespace: string): boolean {
   return namespace === '' || NAMESPACE.test(namespace);
 }
 
-export function busNames(namespace = ''): BusNames {
+export interface BusNamesOptions {
+  /**
+   * Redis Cluster: keys used together in one transaction or one multi-key
+   * command get a hash tag so they live in one slot: the notices stream, its
+   * consumer group, the notices' fate hashes and the dead-letter stream share
+   * `{<ns:>zenrelay:notices}`; the service registry records and the replica
+   * keys (written in one MULTI) share `{<ns:>zenrelay:service}`. Pub/sub
+   * channels (`in`, `out`, rpc, replies, …) and single keys used alone (the
+   * nick, the admin channel, the `in` stream, webhook deliveries) keep their names.
+   */
+  hashTags?: boolean;
+}
+
+export function busNames(namespace = '', options: BusNamesOptions = {}): BusNames {
   if (!isValidNamespace(namespace)) {
     throw new Error(`namespace ${JSON.stringify(namespace)} must be letters, digits, '_', '.', '-' (at most 64)`);
   }
   const p = namespace === '' ? '' : `${namespace}:`;
+  const plain = plainNames(p);
+  if (options.hashTags) {
+    const notices = `{${p}zenrelay:notices}`;
+    const registry = `{${p}zenrelay:service}`;
+    return {
+      ...plain,
+      servicePrefix: `${registry}:`,
+      replicaPrefix: `${registry}.replica:`,
+      notices,
+      noticePrefix: `${notices}:notice:`,
+      noticesDead: `${notices}:dead`,
+    };
+  }
+  return plain;
+}
+
+function plainNames(p: string): BusNames {
   return {
     in: `${p}in`,
     out: `${p}out`,

@@ -67,6 +67,7 @@ export function redactConfig<T extends object>(config: T): Record<string, unknow
   for (const [key, value] of Object.entries(config)) {
     if (SECRET.test(key)) out[key] = value === undefined ? undefined : '***';
     else if (typeof value === 'string' && /^rediss?:\/\//.test(value)) out[key] = redactUrl(value);
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[key] = redactConfig(value); // e.g. `redis`, the Redis target
     else out[key] = value;
   }
   return out;

@@ -21,4 +21,15 @@ describe('redisFailure', () => {
     const f = redisFailure(err('something odd\nwith a second line'), url);
     expect(f.message).toBe('redis://***@redis.internal:6380/2: something odd');
   });
+
+  it('names the sentinels or cluster nodes, not REDIS_URL, when those say where Redis is', () => {
+    const sentinel = { kind: 'sentinel' as const, url, sentinels: [{ host: '10.0.0.7', port: 26379 }], master: 'zen', sentinelTls: false };
+    const refused = redisFailure(err('connect ECONNREFUSED 10.0.0.7:26379', 'ECONNREFUSED'), sentinel);
+    expect(refused.message).toBe('connection refused by sentinel master "zen" via 10.0.0.7:26379');
+    expect(refused.hint).toContain('REDIS_SENTINELS');
+    expect(redisFailure(err('WRONGPASS invalid username-password pair'), sentinel).hint).toContain('REDIS_SENTINEL_PASSWORD');
+    const cluster = { kind: 'cluster' as const, url, nodes: [{ host: 'a', port: 7000 }] };
+    expect(redisFailure(err('getaddrinfo ENOTFOUND a', 'ENOTFOUND'), cluster).hint).toContain('REDIS_CLUSTER_NODES');
+    expect(JSON.stringify(redisFailure(err('odd'), cluster))).not.toContain('s3cret-pass');
+  });
 });

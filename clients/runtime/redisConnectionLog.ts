@@ -1,30 +1,37 @@
-import type { Redis } from 'ioredis';
 import { Logger, redactUrl } from './log';
+import { describeTarget, targetVariables, type RedisConnection, type RedisTarget } from './redisConnection';
 import { Failure, RepeatedFailures } from './repeatedFailures';
 
 /**
  * How every program (the bot, the SDK and its services, the webhook) tells
- * that Redis is not there: one "waiting for Redis at <url>" line, the cause
+ * that Redis is not there: one "waiting for Redis at <where>" line, the cause
  * and the fix once, a summary now and then while it stays down, and one line
  * when it is back. ioredis emits an error per attempt; none reaches the log
- * on its own.
+ * on its own. `<where>` is the redacted REDIS_URL, or the sentinels / cluster
+ * nodes (describeTarget) when those are set.
  */
 
-const START_HINT = 'start redis-server, or set REDIS_URL to where it runs';
-
-/** An ioredis error event as a failure naming the (redacted) URL and the fix. */
-export function redisFailure(err: Error & { code?: string }, url: string): Failure {
-  const where = redactUrl(url);
+/** An ioredis error event as a failure naming where Redis is (redacted) and the fix. */
+export function redisFailure(err: Error & { code?: string }, target: string | RedisTarget): Failure {
+  const single = typeof target === 'string' || target.kind === 'single';
+  const where = typeof target === 'string' ? redactUrl(target) : describeTarget(target);
+  // Where the host and port come from: REDIS_URL, or the sentinels / cluster nodes.
+  const hostVariable = typeof target === 'string' ? 'REDIS_URL' : targetVariables(target);
   const code = err.code ?? '';
-  if (code === 'ECONNREFUSED') return { cause: 'refused', message: `connection refused by ${where}`, hint: START_HINT };
+  if (code === 'ECONNREFUSED') {
+    const hint = single ? 'start redis-server, or set REDIS_URL to where it runs' : `start the servers, or set ${hostVariable} to where they run`;
+    return { cause: 'refused', message: `connection refused by ${where}`, hint };
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
-    return { cause: 'dns', message: `the host of ${where} does not resolve (${code})`, hint: 'check the host name in REDIS_URL' };
+    return { cause: 'dns', message: `the host of ${where} does not resolve (${code})`, hint: `check the host name in ${hostVariable}` };
   }
   if (/NOAUTH|WRONGPASS|invalid password|invalid username-password/i.test(err.message)) {
-    return { cause: 'auth', message: `${where} refused the credentials (${err.message.split('\n')[0]})`, hint: 'check the user and password in REDIS_URL (redis://user:password@host:port)' };
+    const sentinel = typeof target !== 'string' && target.kind === 'sentinel' ? ", and REDIS_SENTINEL_PASSWORD for the sentinels" : '';
+    return { cause: 'auth', message: `${where} refused the credentials (${err.message.split('\n')[0]})`, hint: `check the user and password in REDIS_URL (redis://user:password@host:port)${sentinel}` };
   }
-  if (code === 'ETIMEDOUT') return { cause: 'timeout', message: `connecting to ${where} timed out`, hint: 'check the host and port in REDIS_URL and any firewall' };
-  return { cause: code || 'error', message: `${where}: ${err.message.split('\n')[0]}`, hint: 'check REDIS_URL; redis-cli -u "$REDIS_URL" ping tells more' };
+  if (code === 'ETIMEDOUT') return { cause: 'timeout', message: `connecting to ${where} timed out`, hint: `check the host and port in ${hostVariable} and any firewall` };
+  const more = single ? 'redis-cli -u "$REDIS_URL" ping tells more' : 'redis-cli -h <host> -p <port> ping on one of them tells more';
+  return { cause: code || 'error', message: `${where}: ${err.message.split('\n')[0]}`, hint: `check ${hostVariable}; ${more}` };
 }
 
 export class RedisConnectionLog {
@@ -35,16 +42,16 @@ export class RedisConnectionLog {
 
   constructor(
     private readonly log: Logger,
-    private readonly url: string,
+    private readonly target: string | RedisTarget,
   ) {
     this.failures = new RepeatedFailures(log, { what: 'Redis' });
   }
 
   /** Reports this connection's errors and recovery through the shared summary. */
-  watch(conn: Redis): void {
+  watch(conn: RedisConnection): void {
     conn.on('error', (err: Error) => {
       if (this.failures.attempts === 0 && this.pendingStart) this.waiting();
-      this.failures.failed(redisFailure(err, this.url));
+      this.failures.failed(redisFailure(err, this.target));
     });
     conn.on('ready', () => this.failures.succeeded());
   }
@@ -53,7 +60,8 @@ export class RedisConnectionLog {
   waiting(): void {
     if (this.saidWaiting) return;
     this.saidWaiting = true;
-    this.log.info({ url: redactUrl(this.url) }, `waiting for Redis at ${redactUrl(this.url)}`);
+    const where = typeof this.target === 'string' ? redactUrl(this.target) : describeTarget(this.target);
+    this.log.info({ url: where }, `waiting for Redis at ${where}`);
   }
 }
 
@@ -62,7 +70,7 @@ export class RedisConnectionLog {
  * ready, however long Redis takes; ioredis retries meanwhile. Rejects if a
  * connection is closed (`end`) before it got there, e.g. by a shutdown.
  */
-export async function connectWaiting(conns: Redis[], log: RedisConnectionLog): Promise<void> {
+export async function connectWaiting(conns: RedisConnection[], log: RedisConnectionLog): Promise<void> {
   for (const conn of conns) conn.connect().catch(() => undefined);
   const pending = conns.filter((c) => c.status !== 'ready');
   if (pending.length === 0) return;
@@ -80,7 +88,7 @@ export async function connectWaiting(conns: Redis[], log: RedisConnectionLog): P
 /** How long a first connection may take before the program says it is waiting. */
 const SLOW_CONNECT_MS = 1000;
 
-async function waitForAll(pending: Redis[]): Promise<void> {
+async function waitForAll(pending: RedisConnection[]): Promise<void> {
   await Promise.all(
     pending.map(
       (conn) =>

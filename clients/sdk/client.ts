@@ -5,11 +5,23 @@
  * `reply`. Handlers that throw or reject are caught, logged and reported on
  * the errors channel; the client keeps running.
  */
-import { Redis } from 'ioredis';
-import { commandPrefixSetting, loadBusConfig } from '@zenrelay/runtime';
-import { createLogger, Logger, RateLimitedLog, redactUrl } from '@zenrelay/runtime';
-import { connectWaiting, RedisConnectionLog } from '@zenrelay/runtime';
-import { Env, read } from '@zenrelay/runtime';
+import {
+  commandPrefixSetting,
+  connectWaiting,
+  createLogger,
+  createRedis,
+  describeTarget,
+  Env,
+  isCluster,
+  loadBusConfig,
+  Logger,
+  RateLimitedLog,
+  read,
+  RedisConnectionLog,
+  subscribeKept,
+  type RedisConnection,
+  type RedisTarget,
+} from '@zenrelay/runtime';
 import {
   busNames,
   BusNames,
@@ -30,7 +42,10 @@ import { RequestOptions, RpcPeer } from './rpc';
 import { Recipients, SendError, sayPayload } from './send';
 
 export interface ConnectOptions {
-  /** Redis URL; default REDIS_URL from `env`, as the bot reads it. */
+  /**
+   * Redis URL; default REDIS_URL from `env`, as the bot reads it. REDIS_SENTINELS
+   * or REDIS_CLUSTER_NODES in `env` still win over its host (see the README).
+   */
   redisUrl?: string;
   /** Namespace; default ZEN_NAMESPACE from `env`, as the bot reads it. */
   namespace?: string;
@@ -94,7 +109,7 @@ export interface CommandEntry {
 }
 
 interface Settings {
-  redisUrl: string;
+  redis: RedisTarget;
   names: BusNames;
   name: string;
   logger: Logger;
@@ -115,8 +130,8 @@ function resolveSettings(options: ConnectOptions): Settings {
   const bus = loadBusConfig(env);
   const name = options.name ?? 'zen-client';
   return {
-    redisUrl: bus.redisUrl,
-    names: busNames(bus.namespace),
+    redis: bus.redis,
+    names: busNames(bus.namespace, { hashTags: isCluster(bus.redis) }),
     name,
     logger: options.logger ?? createLogger(env.LOG_LEVEL ?? 'info', name),
     commandPrefix: read(env, commandPrefixSetting),
@@ -130,9 +145,10 @@ export class ZenClient {
   readonly logger: Logger;
   readonly name: string;
   readonly commandPrefix: string;
-  protected readonly redisUrl: string;
-  protected readonly sub: Redis;
-  protected readonly pub: Redis;
+  /** Where Redis is: a server, a Sentinel primary or a Cluster. */
+  readonly redis: RedisTarget;
+  protected readonly sub: RedisConnection;
+  protected readonly pub: RedisConnection;
   protected readonly commandTable = new Map<string, CommandEntry>();
   protected readonly rpc: RpcPeer;
   private readonly handlers = new Map<InboundType, Array<(event: InboundEvent) => unknown>>();
@@ -151,17 +167,17 @@ export class ZenClient {
     this.logger = settings.logger;
     this.name = settings.name;
     this.commandPrefix = settings.commandPrefix;
-    this.redisUrl = settings.redisUrl;
+    this.redis = settings.redis;
     this.commandErrorReply = settings.commandErrorReply;
     this.closeTimeoutMs = settings.closeTimeoutMs;
     this.badInput = new RateLimitedLog(this.logger);
     // A short disconnectTimeout: ioredis's disconnect() of a connection that is down waits that long for a
     // 'close' its socket already emitted, so close() while Redis is down would hold the process 2 s.
     const common = { lazyConnect: true, connectionName: this.name, disconnectTimeout: 200 };
-    this.sub = new Redis(settings.redisUrl, common);
-    this.pub = new Redis(settings.redisUrl, common);
+    this.sub = createRedis(settings.redis, common);
+    this.pub = createRedis(settings.redis, common);
     // One "waiting for Redis" line, the cause once, then summaries: not one warning per retry.
-    this.redisLog = new RedisConnectionLog(this.logger, settings.redisUrl);
+    this.redisLog = new RedisConnectionLog(this.logger, settings.redis);
     this.redisLog.watch(this.pub);
     this.sub.on('error', () => undefined);
     this.rpc = new RpcPeer(this.sub, this.pub, this.names, this.logger);
@@ -182,7 +198,7 @@ export class ZenClient {
 
   /** Starts receiving `in` events: a plain client subscribes to `in` (a service may read a consumer group instead). */
   protected async startEvents(): Promise<void> {
-    await this.sub.subscribe(this.names.in);
+    await subscribeKept(this.sub, [this.names.in]);
     this.logger.debug({ channel: this.names.in }, 'subscribed');
   }
 
@@ -316,7 +332,7 @@ export class ZenClient {
     try {
       return await this.pub.publish(this.names.out, payload);
     } catch (err) {
-      throw new SendError('redis', `could not publish on ${this.names.out} at ${redactUrl(this.redisUrl)}: ${(err as Error).message}`);
+      throw new SendError('redis', `could not publish on ${this.names.out} at ${describeTarget(this.redis)}: ${(err as Error).message}`);
     }
   }
 
@@ -394,7 +410,7 @@ export class ZenClient {
 }
 
 /** Quits politely, or drops the connection when Redis does not answer within a second. */
-async function quit(conn: Redis): Promise<void> {
+async function quit(conn: RedisConnection): Promise<void> {
   if (conn.status === 'end') return;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));

@@ -7,7 +7,7 @@
  * up), skipping and acknowledging entries older than `maxAgeMs`; a new group
  * starts at the end of the stream (`$`).
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@zenrelay/runtime';
 import type { Logger } from '@zenrelay/runtime';
 
 export interface GroupReaderOptions {
@@ -85,8 +85,8 @@ export class GroupReader {
    * `conn` for everything else.
    */
   constructor(
-    private readonly reader: Redis,
-    private readonly conn: Redis,
+    private readonly reader: RedisConnection,
+    private readonly conn: RedisConnection,
     private readonly options: GroupReaderOptions,
     private readonly handle: EntryHandler,
     private readonly logger: Logger,

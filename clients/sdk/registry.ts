@@ -9,12 +9,12 @@
  * `!services` can say how many replicas are live. The per-name record stays
  * as it was, so existing readers see no change.
  */
-import type { Redis } from 'ioredis';
 import { BusNames, ServiceRecord, serviceRecord } from '@zenrelay/protocol';
+import { scanKeys, type RedisConnection } from '@zenrelay/runtime';
 
 export class ServiceRegistry {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly names: BusNames,
     private readonly onInvalid: (key: string, reason: string) => void = () => undefined,
   ) {}
@@ -54,14 +54,14 @@ export class ServiceRegistry {
    */
   async removeReplica(service: string, instance: string): Promise<void> {
     await this.redis.del(this.replicaKey(service, instance));
-    const others = await this.scan(`${this.names.replicaPrefix}${service}:*`);
+    const others = await this.scan(`${this.names.replicaPrefix}${service}:`);
     if (others.length === 0) await this.remove(service);
   }
 
   /** How many replicas of each service are live (services without replica keys, e.g. other languages', are absent). */
   async replicaCounts(): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    for (const key of await this.scan(`${this.names.replicaPrefix}*`)) {
+    for (const key of await this.scan(this.names.replicaPrefix)) {
       const rest = key.slice(this.names.replicaPrefix.length);
       const colon = rest.indexOf(':');
       if (colon <= 0) continue;
@@ -87,18 +87,12 @@ export class ServiceRegistry {
   }
 
   private keys(): Promise<string[]> {
-    return this.scan(`${this.names.servicePrefix}*`);
+    return this.scan(this.names.servicePrefix);
   }
 
-  private async scan(pattern: string): Promise<string[]> {
-    const found = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
-      for (const key of batch) found.add(key);
-      cursor = next;
-    } while (cursor !== '0');
-    return [...found];
+  /** Every key starting with `prefix`: SCAN on every master of a cluster (the keys share a hash tag, but a resharding may move the slot). */
+  private scan(prefix: string): Promise<string[]> {
+    return scanKeys(this.redis, `${escapeGlob(prefix)}*`);
   }
 
   private parse(key: string, value: string): ServiceRecord | undefined {
@@ -120,4 +114,9 @@ export class ServiceRegistry {
     }
     return parsed.data;
   }
+}
+
+/** `literal` as a SCAN pattern matching exactly it (the hash tag's braces are not special, `*?[]\\` are). */
+function escapeGlob(literal: string): string {
+  return literal.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

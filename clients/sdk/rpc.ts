@@ -7,10 +7,11 @@
  * Each client has one reply channel (`zenrelay:reply:<uuid>`), subscribed on
  * its first request; correlation ids are UUIDs. A request fails with an
  * RpcError: the handler's code and message, `no_handler` when nobody
- * handles the method, `timeout` when no answer came in time.
+ * handles the method (not on a Redis Cluster, where PUBLISH cannot tell:
+ * there it is a `timeout`), `timeout` when no answer came in time.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { isClusterConnection, subscribeKept, type RedisConnection } from '@zenrelay/runtime';
 import {
   answerRequest,
   BusNames,
@@ -47,8 +48,8 @@ export class RpcPeer {
 
   /** `sub` must be a connection this peer may subscribe on; `pub` publishes. */
   constructor(
-    private readonly sub: Redis,
-    private readonly pub: Redis,
+    private readonly sub: RedisConnection,
+    private readonly pub: RedisConnection,
     private readonly names: BusNames,
     private readonly logger: Logger,
   ) {
@@ -61,7 +62,7 @@ export class RpcPeer {
     const timeout = options.timeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (!(timeout > 0)) throw new RangeError(`timeout must be a positive number of ms, got ${timeout}`);
     if (this.closed) throw new RpcError('unavailable', 'this client is closed; connect again to make requests');
-    this.replySubscribed ??= this.sub.subscribe(this.replyChannel);
+    this.replySubscribed ??= subscribeKept(this.sub, [this.replyChannel]);
     await this.replySubscribed;
     const id = randomUUID();
     const payload = JSON.stringify(requestEnvelope({ id, method, params, reply_to: this.replyChannel, deadline: Date.now() + timeout }));
@@ -79,7 +80,8 @@ export class RpcPeer {
       this.settle(id, undefined, new RpcError('unavailable', `could not publish on ${channel}: ${(err as Error).message}`));
       return answer;
     }
-    if (receivers === 0) this.settle(id, undefined, new RpcError('no_handler', `nothing handles ${method}: nobody is subscribed to ${channel}`));
+    // On a cluster the count covers one node's subscribers only: wait for the answer or the timeout.
+    if (receivers === 0 && !isClusterConnection(this.pub)) this.settle(id, undefined, new RpcError('no_handler', `nothing handles ${method}: nobody is subscribed to ${channel}`));
     return answer;
   }
 
@@ -88,9 +90,10 @@ export class RpcPeer {
     const channel = requestChannel(this.names, method);
     if (this.handlers.has(channel)) throw new Error(`${method} already has a handler in this client; register each method once`);
     this.handlers.set(channel, handler);
-    await this.sub.subscribe(channel);
+    const stopResubscribing = await subscribeKept(this.sub, [channel]);
     return async () => {
       this.handlers.delete(channel);
+      stopResubscribing();
       await this.sub.unsubscribe(channel).catch(() => undefined);
     };
   }

@@ -13,12 +13,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ConfigError, Env, integer, read, Setting, bool } from '@zenrelay/runtime';
+import { ConfigError, Env, integer, read, Setting, bool, createRedis, type RedisConnection } from '@zenrelay/runtime';
 import { isServiceName, REGISTRY_VERSION, ServiceRecord } from '@zenrelay/protocol';
 import { CommandEntry, ConnectOptions, ZenClient } from './client';
 import { GroupReader } from './groupReader';
 import { ServiceRegistry } from './registry';
-import { Redis } from 'ioredis';
 
 export interface ServiceOptions extends ConnectOptions {
   /** Service name, shown by `!services`: letters, digits, `_`, `.`, `-`. */
@@ -119,7 +118,7 @@ export class ZenService extends ZenClient {
   readonly instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly group: Readonly<GroupSettings>;
   private reader: GroupReader | undefined;
-  private readerConn: Redis | undefined;
+  private readerConn: RedisConnection | undefined;
   private readonly startedAt = new Date().toISOString();
   private heartbeat: NodeJS.Timeout | undefined;
   private announcing: Promise<void> = Promise.resolve();
@@ -222,7 +221,7 @@ export class ZenService extends ZenClient {
   /** Replicas sharing work read the `in` stream through the group; otherwise pub/sub like any client. */
   protected override async startEvents(): Promise<void> {
     if (!this.group.enabled) return super.startEvents();
-    this.readerConn = new Redis(this.redisUrl, { lazyConnect: true, connectionName: `${this.name}-reader` });
+    this.readerConn = createRedis(this.redis, { lazyConnect: true, connectionName: `${this.name}-reader` });
     this.readerConn.on('error', (err: Error) => this.logger.warn({ role: 'stream reader', err: err.message }, 'Redis error'));
     await this.readerConn.connect();
     this.reader = new GroupReader(

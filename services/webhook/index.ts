@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RedisConnectionLog } from '@zenrelay/runtime';
+import { loadBusConfig, noticeWaitReplicas, noticeWaitTimeout, read, RedisConnectionLog } from '@zenrelay/runtime';
 import { NoticeClient } from '../../clients/notices';
 import type { RunningService, ServiceContext } from '../service';
 import { loadWebhookConfig, type WebhookConfig } from './config';
@@ -26,15 +26,18 @@ export async function startWebhook(context: ServiceContext): Promise<RunningWebh
   const config = loadWebhookConfig(context.env);
   const log = context.logger;
   if (config.token === undefined) log.warn('WEBHOOK_ALLOW_NO_TOKEN is set: anyone who can reach the port can post to IRC');
+  const redis = loadBusConfig({ ...context.env, REDIS_URL: context.redisUrl }).redis;
   const notices = new NoticeClient({
-    redisUrl: context.redisUrl,
+    redis,
     namespace: context.namespace,
     fateTtlSeconds: config.fateTtlSeconds,
+    waitReplicas: read(context.env, noticeWaitReplicas),
+    waitTimeoutMs: read(context.env, noticeWaitTimeout),
     // Fail a request at once while Redis is away (503) instead of holding it.
-    redis: { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 200, 2000) },
+    connection: { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 200, 2000) },
   });
   // Like every program: one "waiting for Redis" line, the cause once, summarised retries.
-  const redisLog = new RedisConnectionLog(log, context.redisUrl);
+  const redisLog = new RedisConnectionLog(log, redis);
   redisLog.watch(notices.redis);
   // Give Redis a moment so the first requests do not get 503; if it is down, start anyway and keep retrying.
   const connected = await Promise.race([

@@ -150,8 +150,9 @@ async function notify(
   }
   try {
     const queued = await deps.notices.send(prepared);
-    log.info({ id: queued.id, to, format: formatted.format }, 'notice queued');
-    return reply(req, res, 202, { id: queued.id, entry: queued.entry, fate: `/notices/${encodeURIComponent(queued.id)}` });
+    log.info({ id: queued.id, to, format: formatted.format, replicas: queued.replicas }, 'notice queued');
+    const replicas = queued.replicas !== undefined ? { replicas: queued.replicas } : {};
+    return reply(req, res, 202, { id: queued.id, entry: queued.entry, fate: `/notices/${encodeURIComponent(queued.id)}`, ...replicas });
   } catch (err) {
     if (delivery !== undefined) await forgetDelivery(deps, delivery);
     log.warn({ err: deps.notices.explain(err) }, 'could not queue a notice');

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   let bot = startBot();
   const service = spawnNodeChild('chaos echo service', join(__dirname, 'echoService.js'), [], { env: { REDIS_URL: redis.url } });
   children.push(service);
-  const client = new NoticeClient({ redisUrl: redis.url, onError: () => undefined });
+  const client = new NoticeClient({ redis: redis.url, onError: () => undefined });
   const failures: string[] = [];
   let stopTraffic = false;
   const noticesSent: Sent[] = [];

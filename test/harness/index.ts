@@ -15,4 +15,6 @@ export * from './inspircd';
 export * from './atheme';
 export * from './ircParse';
 export * from './ircUser';
+export * from './sentinel';
+export * from './redisCluster';
 export * from './hostileIrc';

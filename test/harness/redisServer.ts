@@ -21,6 +21,10 @@ export interface StartRedisOptions {
   persistence?: RedisPersistence;
   /** Data dir; default a fresh temp dir removed on stop(). A dir you pass is never removed. */
   dir?: string;
+  /** More redis-server arguments, e.g. `['--replicaof', '127.0.0.1', '6379']` or `['--cluster-enabled', 'yes']`; `{port}` is replaced by the port. */
+  args?: string[];
+  /** Label in messages (default "redis"). */
+  name?: string;
 }
 
 export interface RedisServer extends ServerHandle {
@@ -37,7 +41,7 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisSer
   const dir = opts.dir ?? (ownedDir as string);
   const managed = await ManagedServer.start(
     {
-      name: 'redis',
+      name: opts.name ?? 'redis',
       ownedDir,
       portInUse: /Address already in use|Could not create server TCP listening socket/i,
       prepare: (port) => ({
@@ -51,6 +55,7 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisSer
           '--dir', dir,
           '--daemonize', 'no',
           '--logfile', '',
+          ...(opts.args ?? []).map((a) => a.split('{port}').join(String(port))),
         ],
       }),
       ready: async (proc, port, timeoutMs) => {

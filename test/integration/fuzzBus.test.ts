@@ -45,7 +45,7 @@ beforeAll(async () => {
     env: { IRC_SEND_RATE: '0', IRC_SEND_BURST: '1000', ZEN_RAW_ALLOW: 'NAMES,TOPIC' },
   });
   alice = await joinedUser(stack.irc, users, 'alice');
-  client = new NoticeClient({ redisUrl: stack.redis.url });
+  client = new NoticeClient({ redis: stack.redis.url });
   await client.connect();
   running.push(await bundledServices.hello.start(context()));
   running.push(await bundledServices.help.start(context()));

@@ -20,7 +20,7 @@ const users: IrcUser[] = [];
 beforeAll(async () => {
   stack = await startStack({ startBridge: false, ngircdNoPenalty: true, env: { IRC_SEND_RATE: '100', IRC_SEND_BURST: '20' } });
   alice = await joinedUser(stack.irc, users, 'alice');
-  client = new NoticeClient({ redisUrl: stack.redis.url });
+  client = new NoticeClient({ redis: stack.redis.url });
   await client.connect();
 });
 

@@ -25,7 +25,7 @@ beforeAll(async () => {
   stack = await startStack({ startBridge: false, ngircdNoPenalty: true });
   alice = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick: 'alice' });
   await alice.join('#test');
-  client = new NoticeClient({ redisUrl: stack.redis.url });
+  client = new NoticeClient({ redis: stack.redis.url });
   await client.connect();
 });
 

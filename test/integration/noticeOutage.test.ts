@@ -27,7 +27,7 @@ const users: IrcUser[] = [];
 beforeAll(async () => {
   stack = await startStack({ startBridge: false });
   gate = await startTcpGate(stack.irc.port, { open: false, whenClosed: 'refuse' });
-  client = new NoticeClient({ redisUrl: stack.redis.url });
+  client = new NoticeClient({ redis: stack.redis.url });
   await client.connect();
 });
 

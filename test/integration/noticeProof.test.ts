@@ -28,7 +28,7 @@ beforeAll(async () => {
     gates: { irc: true },
     env: { IRC_PING_TIMEOUT: '5', IRC_SEND_RATE: '20', IRC_SEND_BURST: '20' },
   });
-  client = new NoticeClient({ redisUrl: stack.redis.url });
+  client = new NoticeClient({ redis: stack.redis.url });
   await client.connect();
 });
 

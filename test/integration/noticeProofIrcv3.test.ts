@@ -25,7 +25,7 @@ beforeAll(async () => {
   });
   alice = await joinedUser(stack.irc, users, 'alice');
   await stack.startBridge();
-  client = new NoticeClient({ redisUrl: stack.redis.url });
+  client = new NoticeClient({ redis: stack.redis.url });
   await client.connect();
 });
 

@@ -28,7 +28,7 @@ beforeAll(async () => {
   // alice is in #test before the bot, so she is its operator (for the ban below).
   alice = await joinedUser(stack.irc, users, 'alice');
   await stack.startBridge();
-  client = new NoticeClient({ redisUrl: stack.redis.url });
+  client = new NoticeClient({ redis: stack.redis.url });
   await client.connect();
   webhook = await startWebhook({ redisUrl: stack.redis.url, namespace: '', env: { WEBHOOK_PORT: '0', WEBHOOK_TOKEN: TOKEN }, logger: createLogger('silent', 'test-webhook') });
 });

@@ -21,7 +21,7 @@ const users: IrcUser[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ startBridge: false });
-  client = new NoticeClient({ redisUrl: stack.redis.url });
+  client = new NoticeClient({ redis: stack.redis.url });
   await client.connect();
 });
 

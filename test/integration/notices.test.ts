@@ -30,7 +30,7 @@ beforeAll(async () => {
   alice = await connectUser({ host: stack.irc.host, port: stack.irc.port, nick: 'alice' });
   await alice.join('#test');
   cliEnv = { REDIS_URL: stack.redis.url };
-  client = new NoticeClient({ redisUrl: stack.redis.url });
+  client = new NoticeClient({ redis: stack.redis.url });
   await client.connect();
 });
 

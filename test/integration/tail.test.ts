@@ -102,7 +102,7 @@ it('--json prints the envelopes one per line, marked with their source, filtered
   const envelopes = marked.map((m) => m.payload);
   const fromChatty = envelopes.filter((e) => e.data.sender === 'chatty');
   expect(fromChatty.map((e) => e.type)).toEqual(['join', 'privmsg', 'part']);
-  expect(fromChatty[1]).toEqual({ version: 1, type: 'privmsg', data: expect.objectContaining({ sender: 'chatty', channel: '#test', message: 'public, shown' }) });
+  expect(fromChatty[1]).toEqual({ version: 1, type: 'privmsg', id: expect.any(String), data: expect.objectContaining({ sender: 'chatty', channel: '#test', message: 'public, shown' }) });
   expect(envelopes.every((e) => ['privmsg', 'join', 'part'].includes(e.type) && e.data.channel === '#test')).toBe(true);
   // What the bot published itself, for comparison: the same envelopes.
   const published = stack.probe.events.filter((e) => 'sender' in e.data && e.data.sender === 'chatty' && ['join', 'privmsg', 'part'].includes(e.type) && 'channel' in e.data && e.data.channel === '#test');

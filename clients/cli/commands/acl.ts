@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { loadBusConfig, CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
+import { loadBusConfig, CONFIG_EXIT_CODE, ConfigError, isCluster } from '@zenrelay/runtime';
 import { aclFileText, aclUsers } from '../acl/aclFile';
 
 const DEFAULT_SERVICES = 'hello,help';
@@ -11,18 +11,24 @@ export function registerAclCommand(program: Command): void {
     .command('acl')
     .description('print a Redis ACL file: one least-privilege user per role (bot, each service, notifier, reader)')
     .option('-s, --services <names>', 'services to make users for, comma-separated', DEFAULT_SERVICES)
+    .option('--cluster', 'for a Redis Cluster: the hash-tagged key names (the default when REDIS_CLUSTER_NODES is set)')
     .addHelpText(
       'after',
       `
 The file goes to stdout, with a fresh random password per user; the REDIS_URL
 each program should use goes to stderr. Save the file, point redis.conf at it
 (\`aclfile /etc/redis/zenrelay.acl\`) and restart Redis (or ACL LOAD).
-Reads ZEN_NAMESPACE like the bot. Roles: docs/operations.md#redis-acl-users.`,
+Reads ZEN_NAMESPACE like the bot. Load the file on every Redis server: with
+Sentinel the primary and each replica, on a cluster every node (--cluster).
+Roles: docs/operations.md#redis-acl-users.`,
     )
-    .action((options: { services: string }) => {
+    .action((options: { services: string; cluster?: boolean }) => {
       let namespace: string;
+      let hashTags = options.cluster === true;
       try {
-        namespace = loadBusConfig(process.env).namespace;
+        const bus = loadBusConfig(process.env);
+        namespace = bus.namespace;
+        hashTags ||= isCluster(bus.redis);
       } catch (err) {
         if (err instanceof ConfigError) {
           process.stderr.write(`zen acl: ${err.message}\n`);
@@ -33,7 +39,7 @@ Reads ZEN_NAMESPACE like the bot. Roles: docs/operations.md#redis-acl-users.`,
       const services = options.services.split(',').map((s) => s.trim()).filter((s) => s !== '');
       let users;
       try {
-        users = aclUsers(namespace, services);
+        users = aclUsers(namespace, services, { hashTags });
       } catch (err) {
         process.stderr.write(`zen acl: --services: ${(err as Error).message}\n`);
         process.exit(CONFIG_EXIT_CODE);

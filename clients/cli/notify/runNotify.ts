@@ -1,8 +1,16 @@
-import { noticeFateTtl, loadBusConfig, maxPayloadBytesSetting } from '@zenrelay/runtime';
-import { ConfigError } from '@zenrelay/runtime';
-import { read, type Env } from '@zenrelay/runtime';
+import {
+  ConfigError,
+  describeTarget,
+  loadBusConfig,
+  maxPayloadBytesSetting,
+  noticeFateTtl,
+  noticeWaitReplicas,
+  noticeWaitTimeout,
+  read,
+  targetVariables,
+  type Env,
+} from '@zenrelay/runtime';
 import { NoticeClient, prepareNotice, type NoticeFateView } from '../../notices';
-import { redactUrl } from '@zenrelay/runtime';
 import { NOTIFY_EXIT, noticeRequest, type NotifyPlan } from './notifyPlan';
 
 /**
@@ -25,10 +33,14 @@ export async function runNotify(plan: NotifyPlan, io: NotifyIo): Promise<number>
   const note = (text: string) => plan.verbose && io.err(`zen notify: ${text}\n`);
   let bus;
   let fateTtlSeconds: number;
+  let waitReplicas: number;
+  let waitTimeoutMs: number;
   let maxBytes: number;
   try {
     bus = loadBusConfig(io.env);
     fateTtlSeconds = read(io.env, noticeFateTtl);
+    waitReplicas = read(io.env, noticeWaitReplicas);
+    waitTimeoutMs = read(io.env, noticeWaitTimeout);
     maxBytes = read(io.env, maxPayloadBytesSetting);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -41,24 +53,29 @@ export async function runNotify(plan: NotifyPlan, io: NotifyIo): Promise<number>
     say(`${prepared.reason}; nothing was queued`);
     return NOTIFY_EXIT.usage;
   }
-  const where = redactUrl(bus.redisUrl);
+  const where = describeTarget(bus.redis);
   const client = new NoticeClient({
-    redisUrl: bus.redisUrl,
+    redis: bus.redis,
     namespace: bus.namespace,
     fateTtlSeconds,
-    redis: { connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false },
+    waitReplicas,
+    waitTimeoutMs,
+    connection: { connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false },
   });
   try {
     try {
       await client.connect();
     } catch (err) {
-      say(`cannot reach Redis at ${where}: ${client.explain(err)}; is Redis running and REDIS_URL right? Nothing was queued`);
+      say(`cannot reach Redis at ${where}: ${client.explain(err)}; is Redis running and ${targetVariables(bus.redis)} right? Nothing was queued`);
       return NOTIFY_EXIT.redis;
     }
     try {
       const queued = await client.send(prepared);
       if (plan.printId) io.out(`${queued.id}\n`);
       note(`queued notice ${queued.id} (stream ${client.names.notices}, entry ${queued.entry})`);
+      if (queued.replicas !== undefined && queued.replicas < waitReplicas) {
+        say(`notice ${queued.id} is queued, but only ${queued.replicas} of ${waitReplicas} replicas confirmed it within ${waitTimeoutMs} ms (ZEN_NOTICE_WAIT_REPLICAS); a failover now could lose it`);
+      }
     } catch (err) {
       say(`queueing notice ${prepared.id} in Redis at ${where} failed: ${client.explain(err)}; it may or may not be queued (redis-cli HGETALL ${client.names.noticePrefix}${prepared.id})`);
       return NOTIFY_EXIT.redis;

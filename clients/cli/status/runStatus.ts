@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import type { BusConfig } from '@zenrelay/runtime';
-import { createLogger, redactUrl } from '@zenrelay/runtime';
+import { createLogger, createRedis, describeTarget, isCluster, targetVariables } from '@zenrelay/runtime';
 import { busNames, RpcError } from '@zenrelay/protocol';
 import { RpcPeer } from '@zenrelay/sdk';
 import { formatStatus, StatusView } from './format';
@@ -21,18 +20,20 @@ export interface StatusRun {
 }
 
 export async function runStatus(run: StatusRun): Promise<number> {
-  const names = busNames(run.bus.namespace);
-  const where = `${run.bus.namespace === '' ? 'the default namespace' : `namespace ${run.bus.namespace}`} at ${redactUrl(run.bus.redisUrl)}`;
+  const names = busNames(run.bus.namespace, { hashTags: isCluster(run.bus.redis) });
+  const target = describeTarget(run.bus.redis);
+  const variables = targetVariables(run.bus.redis);
+  const where = `${run.bus.namespace === '' ? 'the default namespace' : `namespace ${run.bus.namespace}`} at ${target}`;
   const options = { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, connectionName: 'zen-status' };
-  const sub = new Redis(run.bus.redisUrl, options);
-  const pub = new Redis(run.bus.redisUrl, options);
+  const sub = createRedis(run.bus.redis, options);
+  const pub = createRedis(run.bus.redis, options);
   let lastError = '';
   for (const c of [sub, pub]) c.on('error', (e: Error) => (lastError = e.message));
   try {
     try {
       await Promise.all([sub.connect(), pub.connect()]);
     } catch (err) {
-      run.err(`zen status: cannot reach Redis at ${redactUrl(run.bus.redisUrl)}: ${lastError || (err as Error).message}; start redis-server or set REDIS_URL\n`);
+      run.err(`zen status: cannot reach Redis at ${target}: ${lastError || (err as Error).message}; start redis-server or set ${variables}\n`);
       return STATUS_EXIT.redis;
     }
     const peer = new RpcPeer(sub, pub, names, createLogger('silent', 'zen-status'));
@@ -43,7 +44,7 @@ export async function runStatus(run: StatusRun): Promise<number> {
     } catch (err) {
       if (err instanceof RpcError && (err.code === 'timeout' || err.code === 'no_handler')) {
         const why = err.code === 'no_handler' ? 'no bot is listening' : `no answer within ${run.timeoutMs / 1000} s`;
-        run.err(`zen status: no bot answered on ${where} (${why}); is \`zen bot\` running with the same REDIS_URL and ZEN_NAMESPACE?\n`);
+        run.err(`zen status: no bot answered on ${where} (${why}); is \`zen bot\` running with the same ${variables} and ZEN_NAMESPACE?\n`);
         return STATUS_EXIT.noBot;
       }
       run.err(`zen status: ${(err as Error).message}\n`);

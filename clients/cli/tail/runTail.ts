@@ -4,9 +4,8 @@
  * for ever (ioredis resubscribes), so the tail can stay open while the bot
  * and Redis come and go. Status goes to stderr, so stdout is only payloads.
  */
-import { Redis } from 'ioredis';
 import type { BusConfig } from '@zenrelay/runtime';
-import { redactUrl } from '@zenrelay/runtime';
+import { createRedis, describeTarget, isCluster, subscribeKept } from '@zenrelay/runtime';
 import { busNames } from '@zenrelay/protocol';
 import { matches, TailFilter } from './filter';
 import { formatPayload, jsonLine, TailSource } from './format';
@@ -27,13 +26,13 @@ export interface RunningTail {
 }
 
 export async function runTail(options: TailOptions): Promise<RunningTail> {
-  const names = busNames(options.bus.namespace);
+  const names = busNames(options.bus.namespace, { hashTags: isCluster(options.bus.redis) });
   const channelNames: Record<TailSource, string> = { in: names.in, out: names.out, errors: names.errors };
   const sourceOf = new Map(options.sources.map((s) => [channelNames[s], s] as const));
   const style = createStyle(options.color);
-  const url = redactUrl(options.bus.redisUrl);
+  const url = describeTarget(options.bus.redis);
 
-  const sub = new Redis(options.bus.redisUrl, { lazyConnect: true, connectionName: 'zen-tail', maxRetriesPerRequest: null });
+  const sub = createRedis(options.bus.redis, { connectionName: 'zen-tail', maxRetriesPerRequest: null });
   let down = false;
   sub.on('error', (err: Error) => {
     if (!down) options.err(`zen tail: Redis at ${url}: ${err.message}; retrying\n`);
@@ -57,7 +56,7 @@ export async function runTail(options: TailOptions): Promise<RunningTail> {
   });
 
   sub.connect().catch(() => undefined); // failures are reported by the error handler and retried
-  await sub.subscribe(...sourceOf.keys());
+  await subscribeKept(sub, [...sourceOf.keys()]);
   options.err(`zen tail: watching ${[...sourceOf.keys()].join(', ')} on ${url} (Ctrl-C to stop)\n`);
 
   return {

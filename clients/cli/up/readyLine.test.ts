@@ -22,4 +22,11 @@ describe('readyLine', () => {
     const line = readyLine({ ...base, sandbox: false, ircHost: 'irc.libera.chat', ircPort: 6697, channels: ['#a', '#b'], redisUrl: 'redis://:hunter2@redis:6379', services: [] });
     expect(line).toBe('zen up: ready. The bot zenrelay is on irc.libera.chat:6697 in #a, #b; clients use REDIS_URL=redis://***@redis:6379; services: none. Ctrl-C stops everything.');
   });
+
+  it('gives clients the Sentinel or Cluster settings when the bot uses them', () => {
+    const sentinel = readyLine({ ...base, sandbox: false, redis: { kind: 'sentinel', url: 'redis://:pw@x:6379', sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: '10.0.0.2', port: 26379 }], master: 'zen', sentinelTls: false } });
+    expect(sentinel).toContain('clients use REDIS_SENTINELS=10.0.0.1:26379,10.0.0.2:26379 REDIS_SENTINEL_MASTER=zen REDIS_URL=redis://127.0.0.1:40124;');
+    const cluster = readyLine({ ...base, sandbox: false, redis: { kind: 'cluster', url: base.redisUrl, nodes: [{ host: '10.0.0.3', port: 7000 }] } });
+    expect(cluster).toContain('clients use REDIS_CLUSTER_NODES=10.0.0.3:7000 REDIS_URL=redis://127.0.0.1:40124;');
+  });
 });

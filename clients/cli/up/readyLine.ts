@@ -2,7 +2,7 @@
  * The one line `zen up` prints on stdout once the bot is on IRC and in its
  * channels: where to point an IRC client, and the REDIS_URL for clients.
  */
-import { redactUrl } from '@zenrelay/runtime';
+import { redactUrl, type HostPort, type RedisTarget } from '@zenrelay/runtime';
 
 export interface ReadyInfo {
   sandbox: boolean;
@@ -11,6 +11,8 @@ export interface ReadyInfo {
   channels: string[];
   nick: string;
   redisUrl: string;
+  /** With Sentinel or Cluster, the line shows their settings instead of REDIS_URL. */
+  redis?: RedisTarget;
   /** ZEN_NAMESPACE; clients need the same one. */
   namespace?: string;
   services: string[];
@@ -26,5 +28,13 @@ export function readyLine(info: ReadyInfo): string {
   const services = info.services.length > 0 ? info.services.join(', ') : 'none';
   const skipped = info.skipped && info.skipped.length > 0 ? `; not started: ${info.skipped.join(', ')} (see the log)` : '';
   const namespace = info.namespace ? ` ZEN_NAMESPACE=${info.namespace}` : '';
-  return `zen up: ready. ${where}; clients use REDIS_URL=${redactUrl(info.redisUrl)}${namespace}; services: ${services}${skipped}. Ctrl-C stops everything.`;
+  return `zen up: ready. ${where}; clients use ${redisSettings(info)}${namespace}; services: ${services}${skipped}. Ctrl-C stops everything.`;
+}
+
+function redisSettings(info: ReadyInfo): string {
+  const list = (nodes: HostPort[]) => nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  const url = `REDIS_URL=${redactUrl(info.redisUrl)}`;
+  if (info.redis?.kind === 'sentinel') return `REDIS_SENTINELS=${list(info.redis.sentinels)} REDIS_SENTINEL_MASTER=${info.redis.master} ${url}`;
+  if (info.redis?.kind === 'cluster') return `REDIS_CLUSTER_NODES=${list(info.redis.nodes)} ${url}`;
+  return url;
 }

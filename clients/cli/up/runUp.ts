@@ -63,7 +63,7 @@ function loadConfig(env: Env): BotConfig {
 
 export async function runUp(env: Env = process.env): Promise<void> {
   const sandboxed = wantsSandbox(env);
-  const ownRedis = sandboxed && (env.REDIS_URL ?? '').trim() === '';
+  const ownRedis = sandboxed && ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'].every((v) => (env[v] ?? '').trim() === '');
   // Check every setting before starting anything (placeholders for what the sandbox will provide).
   let config = loadConfig(sandboxed ? sandboxEnv(env, { host: '127.0.0.1', port: 6667 }, ownRedis ? 'redis://127.0.0.1:6379' : (env.REDIS_URL as string)) : env);
   const log = createLogger(config.logLevel, 'zen-up');
@@ -108,6 +108,7 @@ export async function runUp(env: Env = process.env): Promise<void> {
       channels: channels.length > 0 ? channels : config.ircChannels,
       nick,
       redisUrl: config.redisUrl,
+      redis: config.redis,
       namespace: config.namespace,
       services: services.running.map((s) => s.name),
       skipped: services.skipped.map((s) => s.name),

@@ -26,7 +26,7 @@ export async function durable(ctx: BenchContext): Promise<void> {
   const sequential = ctx.options.quick ? 300 : 1000;
   const children: Child[] = [];
   const reader = await benchUser(ctx, 'durreader', [CHANNEL]);
-  const client = new NoticeClient({ redisUrl: ctx.redis.url, namespace: NS });
+  const client = new NoticeClient({ redis: ctx.redis.url, namespace: NS });
   try {
     await client.connect();
     const queuedStart = nowMs();
