@@ -130,10 +130,23 @@ export class Bridge {
   /** Connects to Redis (waits for it), then starts connecting to IRC (does not wait). */
   async start(): Promise<void> {
     await this.bus.start((payload, channel) => this.onOut(payload, channel));
+    // A SIGTERM during startup stops the bridge between these steps: what stop() closed must not fail the start.
+    if (this.stopping) return;
     this.inStream.start();
-    await this.rpc.start();
-    await this.notices.start();
+    if (!(await this.unlessStopping(() => this.rpc.start()))) return;
+    if (!(await this.unlessStopping(() => this.notices.start()))) return;
     this.irc.start();
+  }
+
+  /** Runs a startup step; false (instead of its error) when the bridge was stopped meanwhile. */
+  private async unlessStopping(step: () => Promise<void>): Promise<boolean> {
+    try {
+      await step();
+    } catch (err) {
+      if (this.stopping) return false;
+      throw err;
+    }
+    return !this.stopping;
   }
 
   status(): BridgeStatus {
