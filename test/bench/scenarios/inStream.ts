@@ -45,11 +45,17 @@ export async function inStream(ctx: BenchContext): Promise<void> {
     }
     const on = sortedCopy(latency.on);
     const off = sortedCopy(latency.off);
-    // The stream is capped (other scenarios filled it), so count this run's entries by their text, newest first.
-    const recent = await probe.xrevrange('zenrelay:in', '+', '-', 'COUNT', lines * 2 + 50);
-    const texts = recent.map(([, fields]) => (JSON.parse(fields[fields.indexOf('event') + 1] ?? '{}') as { data?: { message?: string } }).data?.message ?? '');
-    const entries = texts.filter((t) => t.startsWith('st-on-')).length;
-    const fromOff = texts.filter((t) => t.startsWith('st-off-')).length;
+    // The stream is capped (other scenarios filled it), so count this run's entries by their text, newest
+    // first; the stream write follows the publish, so the last one may still be on its way (wait, bounded).
+    const count = async (): Promise<{ on: number; off: number }> => {
+      const recent = await probe.xrevrange('zenrelay:in', '+', '-', 'COUNT', lines * 2 + 50);
+      const texts = recent.map(([, fields]) => (JSON.parse(fields[fields.indexOf('event') + 1] ?? '{}') as { data?: { message?: string } }).data?.message ?? '');
+      return { on: texts.filter((t) => t.startsWith('st-on-')).length, off: texts.filter((t) => t.startsWith('st-off-')).length };
+    };
+    let counted = await count();
+    for (const deadline = Date.now() + 5000; counted.on < lines && Date.now() < deadline; counted = await count()) await new Promise((r) => setTimeout(r, 50));
+    const entries = counted.on;
+    const fromOff = counted.off;
     if (fromOff > 0) throw new Error(`the bot with ZEN_IN_STREAM_MAXLEN=0 wrote ${fromOff} stream entries`);
     for (const p of [50, 99] as const) {
       const value = round(percentile(on, p));
