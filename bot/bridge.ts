@@ -21,6 +21,14 @@ import { ChannelMembers } from './irc/channelMembers';
 import { BotStatus, registerBotMethods } from './rpc/methods';
 import { RpcServer } from './rpc/rpcServer';
 import { WhoisLookup } from './rpc/whois';
+import { registerAdminMethods } from './rpc/adminMethods';
+import { AccountLookup } from './irc/accountLookup';
+import { AccountCache } from './trust/accountCache';
+import { trackAccounts } from './trust/accountTracking';
+import { CommandGate } from './trust/commandGate';
+import { CommandLimiter } from './trust/commandLimiter';
+import { IgnoreList } from './trust/ignoreList';
+import { IgnoreStore } from './trust/ignoreStore';
 
 /**
  * The bot: IRC events go to `in`, commands from `out` go to IRC through the
@@ -55,6 +63,14 @@ const STANDARD_REPLY = /^(?:@\S+ +)?(?::\S+ +)?(?:FAIL|WARN|NOTE) /;
 const NOTICES_STOP_MS = 3000;
 /** Longest wait for the server's answer to a `whois` request's WHOIS. */
 const WHOIS_TIMEOUT_MS = 5000;
+/** Longest wait for a WHOX/WHOIS answer naming a command sender's account. */
+const ACCOUNT_LOOKUP_TIMEOUT_MS = 3000;
+/** Longest wait for the server to confirm an admin request (JOIN, PART, NICK). */
+const ADMIN_TIMEOUT_MS = 8000;
+/** Shortest time between two "slow down" notices to one sender. */
+const SLOW_DOWN_EVERY_MS = 60_000;
+/** A server line a WHOX lookup waits for (354, 315), checked before parsing. */
+const WHO_REPLY = /^(?:@\S+ +)?:\S+ +(?:354|315) /;
 /** Longest wait at shutdown for the server to confirm the last lines written. */
 const DELIVERY_PROOF_MS = 5000;
 
@@ -76,6 +92,10 @@ export class Bridge {
   private readonly rpc: RpcServer;
   private readonly members: ChannelMembers;
   private readonly whois: WhoisLookup;
+  private readonly accounts: AccountCache;
+  private readonly accountLookup: AccountLookup;
+  readonly ignoreList: IgnoreList;
+  private readonly ignoreStore: IgnoreStore;
   private readonly startedAt = new Date();
   private client: Client | undefined;
   private stopping: Promise<void> | undefined;
@@ -109,7 +129,40 @@ export class Bridge {
       const thresholdMs = config.announceReturnAfterSeconds * 1000;
       this.announcer = new ReturnAnnouncer({ thresholdMs, minIntervalMs: tuning.announceMinIntervalMs ?? Math.max(thresholdMs, DEFAULT_ANNOUNCE_MIN_INTERVAL_MS) });
     }
+    this.accounts = new AccountCache({ ttlMs: config.accountCacheSeconds * 1000 });
+    this.whois = new WhoisLookup((line) => this.queue.enqueue([{ key: 'zenrelay:whois', line }]));
+    this.accountLookup = new AccountLookup({
+      send: (line) => this.queue.enqueue([{ key: 'zenrelay:whois', line }]),
+      whox: () => this.irc.isupport('WHOX') !== undefined && this.irc.isupport('WHOX') !== false,
+      botFlag: () => {
+        const mode = this.irc.isupport('BOT');
+        return typeof mode === 'string' && /^[A-Za-z]$/.test(mode) ? mode : undefined;
+      },
+      whois: (nick, timeoutMs) => this.whois.lookup(nick, timeoutMs),
+    });
+    this.ignoreList = new IgnoreList(config.ignore);
+    this.ignoreStore = new IgnoreStore(config.redis, this.names.ignoreKey, this.ignoreList, log);
+    const limited = config.commandRate > 0 || config.channelCommandRate > 0;
+    const gate = new CommandGate({
+      admins: config.admins,
+      limiter: limited
+        ? new CommandLimiter({
+            sender: { burst: config.commandBurst, ratePerSecond: config.commandRate },
+            channel: { burst: config.channelCommandBurst, ratePerSecond: config.channelCommandRate },
+            warnEveryMs: SLOW_DOWN_EVERY_MS,
+          })
+        : undefined,
+      accounts: this.accounts,
+      accountTag: () => this.irc.hasCap('account-tag'),
+      lookup: (nick, timeoutMs) => this.accountLookup.lookup(nick, timeoutMs),
+      lookupTimeoutMs: ACCOUNT_LOOKUP_TIMEOUT_MS,
+      answerBots: config.answerBots,
+      slowDown: (nick) => this.queue.enqueue([{ key: nick.toLowerCase(), line: `NOTICE ${nick} :Slow down: too many commands at once; wait a few seconds before the next.` }]),
+    });
     this.inbound = new InboundEvents({
+      ignored: (nick, ident, host) => this.ignoreList.ignores(nick, ident, host),
+      gate: (sender) => gate.decide(sender),
+      held: (why, nick) => log.debug({ why, nick }, 'a command was not published'),
       botNick: () => this.irc.nick,
       commandPrefix: config.commandPrefix,
       directed: config.directed,
@@ -122,8 +175,18 @@ export class Bridge {
       },
       ctcpReply: (nick, text) => this.queue.enqueue([{ key: nick.toLowerCase(), line: `NOTICE ${nick} :${text}` }]),
     });
-    this.whois = new WhoisLookup((line) => this.queue.enqueue([{ key: 'zenrelay:whois', line }]));
     registerBotMethods(this.rpc, { status: () => this.botStatus(), members: this.members, whois: this.whois, whoisTimeoutMs: WHOIS_TIMEOUT_MS });
+    registerAdminMethods(this.rpc, {
+      send: (line) => this.queue.enqueue([{ key: RAW_KEY, line }]),
+      client: () => this.client,
+      nick: () => this.irc.nick,
+      channels: () => this.irc.channels,
+      configured: (channel) => this.irc.isConfigured(channel),
+      wantNick: (nick) => this.irc.wantNick(nick),
+      ignore: { add: (m) => this.ignoreStore.add(m), remove: (m) => this.ignoreStore.remove(m), masks: () => this.ignoreList.masks() },
+      log,
+      timeoutMs: ADMIN_TIMEOUT_MS,
+    });
     this.wire();
   }
 
@@ -133,6 +196,7 @@ export class Bridge {
     // A SIGTERM during startup stops the bridge between these steps: what stop() closed must not fail the start.
     if (this.stopping) return;
     this.inStream.start();
+    if (!(await this.unlessStopping(() => this.ignoreStore.start()))) return;
     if (!(await this.unlessStopping(() => this.rpc.start()))) return;
     if (!(await this.unlessStopping(() => this.notices.start()))) return;
     this.irc.start();
@@ -202,7 +266,7 @@ export class Bridge {
     this.delivery.close();
     await this.notices.close();
     await this.irc.stop('zenrelay shutting down');
-    await Promise.all([this.bus.stop(), this.inStream.stop()]);
+    await Promise.all([this.bus.stop(), this.inStream.stop(), this.ignoreStore.stop()]);
     this.log.info('stopped');
   }
 
@@ -210,11 +274,18 @@ export class Bridge {
     const { irc, queue, metrics } = this;
     irc.on('client', (client) => {
       this.client = client;
+      // irc-framework itself asks for account-tag, extended-join and account-notify where offered.
       client.requestCap(['echo-message', 'labeled-response', 'setname']);
+      this.accountLookup.clear();
+      trackAccounts(client, this.accounts);
       client.on('raw', (event) => {
         if (!event.from_server) return;
         this.delivery.onServerLine(event.line);
         if (STANDARD_REPLY.test(event.line)) this.onStandardReply(event.line);
+        if (WHO_REPLY.test(event.line)) {
+          const line = parseIrcLine(event.line.replace(/[\r\n]+$/, ''));
+          if (line) this.accountLookup.onServerLine(line);
+        }
       });
       this.inbound.attach(client);
       this.whois.attach(client);

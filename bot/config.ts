@@ -22,6 +22,9 @@ import {
   text,
 } from '@zenrelay/runtime';
 
+import { parseAdmins } from './trust/admins';
+import { parseMasks } from './trust/ignoreList';
+
 /**
  * Every setting of the bot, its environment variable and its default, in one
  * place. The README's configuration table lists exactly these (a test checks).
@@ -68,6 +71,21 @@ export const botSettings = {
   directed: setting('ZEN_DIRECTED', 'true', 'Publish `directed_privmsg`; set false if you still run ZenIRCBot\'s semantics service', bool),
   answerBots: setting('ZEN_ANSWER_BOTS', 'false', 'Publish `directed_privmsg` for messages from other bots (IRCv3 `bot` tag) too; `false` keeps bots from commanding each other', bool),
   commandPrefix: commandPrefixSetting,
+  admins: setting('ZEN_ADMINS', '', 'Who is an admin, comma-separated: services accounts (`account:alice`) and hostmask globs (`*!~ops@ops.example.org`); a nick alone never counts. Every `directed_privmsg` says `admin: true/false`', (raw, variable) => {
+    const parsed = parseAdmins(raw);
+    if (!parsed.ok) throw new ConfigError(variable, parsed.problem);
+    return parsed.rules;
+  }),
+  ignore: setting('ZEN_IGNORE', '', 'nick!user@host masks the bot does not listen to, comma-separated (besides the runtime list `!ignore` edits): their messages publish nothing on `in`', (raw, variable) => {
+    const parsed = parseMasks(raw);
+    if (!parsed.ok) throw new ConfigError(variable, parsed.problem);
+    return parsed.masks;
+  }),
+  commandRate: setting('ZEN_COMMAND_RATE', '0.5', 'Commands (`directed_privmsg`) per second one sender (user@host) may give after the burst; more get one "slow down" notice and are not published; `0` = no limit', decimal(0, 1000)),
+  commandBurst: setting('ZEN_COMMAND_BURST', '5', 'Commands one sender may give back to back before ZEN_COMMAND_RATE applies', integer(1, 1000)),
+  channelCommandRate: setting('ZEN_CHANNEL_COMMAND_RATE', '2', 'Commands per second one channel may give (all senders together) after the burst; `0` = no limit', decimal(0, 1000)),
+  channelCommandBurst: setting('ZEN_CHANNEL_COMMAND_BURST', '10', 'Commands a channel may give back to back before ZEN_CHANNEL_COMMAND_RATE applies', integer(1, 10000)),
+  accountCacheSeconds: setting('ZEN_ACCOUNT_CACHE_SECONDS', '60', 'How long the services account the server named for a nick (WHOX/WHOIS, extended-join, account-notify) is remembered; `0` = ask every time', integer(0, 86400)),
   maxPayloadBytes: maxPayloadBytesSetting,
   queueMaxLines: setting('ZEN_QUEUE_MAX_LINES', '10000', 'Outbound lines held (e.g. while IRC is down) before new messages are rejected', integer(10, 10_000_000)),
   inBufferMax: setting('ZEN_IN_BUFFER', '10000', '`in` events kept while Redis is unreachable, oldest dropped first (counted in `zen_in_events_dropped_total`); while Redis is connected nothing is dropped', integer(10, 10_000_000)),

@@ -115,6 +115,8 @@ declare module 'irc-framework' {
     operator?: string;
     away?: string;
     secure?: boolean;
+    /** RPL_WHOISBOT (335): the user is a bot. */
+    bot?: string;
   }
 
   export interface RegisteredEvent {
@@ -159,6 +161,8 @@ declare module 'irc-framework' {
     'irc error': [IrcErrorEvent];
     'sasl failed': [{ reason: string; message?: string }];
     loggedin: [{ account: string }];
+    /** IRCv3 ACCOUNT (account-notify), and the bot's own RPL_LOGGEDIN/OUT: `account` false when logged out. */
+    account: [{ nick?: string; account?: string | false }];
     raw: [RawEvent];
     /** RPL_HOSTCLOAKING (396): `hostname` is the new visible host (some servers send user@host). */
     'displayed host': [{ nick?: string; hostname?: string }];
@@ -187,6 +191,7 @@ declare module 'irc-framework' {
     connection: { end(data?: string, hadError?: boolean): void; connected: boolean };
     on<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this;
     once<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this;
+    off<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this;
     raw(line: string): void;
     /** Asks for more IRCv3 capabilities at the next connect (requested only when the server offers them). */
     requestCap(cap: string | string[]): void;

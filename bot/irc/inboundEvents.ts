@@ -2,6 +2,7 @@ import type { Client, MessageEvent, SourceEvent } from 'irc-framework';
 import { envelope, InboundEvent, InboundType, InboundData, inboundEventSchemas, isNick } from '@zenrelay/protocol';
 import { directedMessage } from './directed';
 import { truncateUtf8 } from './lineWriter';
+import type { CommandSender, GateDecision } from '../trust/commandGate';
 
 /**
  * Turns what irc-framework reports into `in` envelopes. Nothing the bot says
@@ -20,6 +21,17 @@ export interface InboundOptions {
   version: string;
   /** Publish `directed_privmsg` for messages from other bots (IRCv3 `bot` tag) too (ZEN_ANSWER_BOTS). */
   answerBots?: boolean;
+  /** Senders the bot does not listen to (ZEN_IGNORE and the runtime list): their messages and CTCP publish nothing. */
+  ignored?(nick: string, ident: string, host: string): boolean;
+  /**
+   * Decides each message addressed to the bot (rate limits, who the sender
+   * is, bots): published as `directed_privmsg` with the `admin` and
+   * `account` it says, or not at all. Without one, each is published with
+   * `admin: false`.
+   */
+  gate?(sender: CommandSender): Promise<GateDecision>;
+  /** A directed message the gate kept back. */
+  held?(why: string, nick: string): void;
   /** An event a malformed server line would have produced (required field missing): dropped, not published. */
   invalid?(type: InboundType, why: string): void;
 }
@@ -122,6 +134,7 @@ export class InboundEvents {
     client.on('notice', (event) => this.onMessage(event, 'notice', isChannel(str(event.target)), accountTag()));
     client.on('ctcp request', (event) => {
       if (event.from_server || this.isMe(event.nick) || typeof event.nick !== 'string' || !isNick(event.nick)) return;
+      if (this.options.ignored?.(event.nick, str(event.ident), str(event.hostname))) return;
       const now = Date.now();
       if (now - this.lastCtcpReply < CTCP_MIN_INTERVAL_MS) return;
       if (event.type === 'VERSION') this.options.ctcpReply(event.nick, `\x01VERSION ${this.options.version}\x01`);
@@ -190,6 +203,7 @@ export class InboundEvents {
 
   private onMessage(event: MessageEvent, type: 'privmsg' | 'privmsg_action' | 'notice', inChannel: boolean, trustAccount: boolean): void {
     if (!fromUser(event) || this.isMe(event.nick)) return;
+    if (this.options.ignored?.(event.nick, str(event.ident), str(event.hostname))) return;
     const message = boundedText(event.message);
     const data = { sender: event.nick, channel: inChannel ? event.target : event.nick, message, ...meta(event, trustAccount) };
     this.emit(type, data);
@@ -201,7 +215,23 @@ export class InboundEvents {
       commandPrefix: this.options.commandPrefix,
       isPrivate: !inChannel,
     });
-    if (stripped !== undefined) this.emit('directed_privmsg', { ...data, message: boundedText(stripped), raw_message: message });
+    if (stripped === undefined) return;
+    // `admin` and `account` are the bot's to say: whatever the gate decides replaces them.
+    const { account: tagged, ...rest } = data;
+    const directed = { ...rest, message: boundedText(stripped), raw_message: message };
+    const gate = this.options.gate;
+    if (!gate) {
+      this.emit('directed_privmsg', { ...directed, ...(tagged === undefined ? {} : { account: tagged }), admin: false });
+      return;
+    }
+    const sender: CommandSender = { nick: event.nick, ident: str(event.ident), host: str(event.hostname), channel: inChannel ? event.target : undefined, account: tagged, botTag: data.bot === true };
+    gate(sender).then(
+      (decision) => {
+        if (!decision.publish) return this.options.held?.(decision.why, event.nick);
+        this.emit('directed_privmsg', { ...directed, ...(decision.account === undefined ? {} : { account: decision.account }), admin: decision.admin });
+      },
+      (err: unknown) => this.options.held?.(`gate failed: ${err instanceof Error ? err.message : String(err)}`, event.nick),
+    );
   }
 
   /** A topic from RPL_TOPIC whose setter never came (some servers send no 333). */

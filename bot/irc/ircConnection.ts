@@ -124,6 +124,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   /** Channels with a rejoin scheduled on this connection (one each, however many PARTs or KICKs arrive). */
   private readonly rejoining = new Set<string>();
   private readonly transport: TransportClass;
+  /** The nick the bot registers with and takes back: IRC_NICK, until an `admin.nick` request changes it. */
+  private wantedNick: string;
 
   constructor(
     private readonly options: IrcConnectionOptions,
@@ -132,6 +134,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   ) {
     super();
     this.identityNow = { nick: options.nick };
+    this.wantedNick = options.nick;
     for (const channel of options.channels) {
       this.wanted.set(channel.toLowerCase(), channel);
       this.configured.add(channel.toLowerCase());
@@ -177,6 +180,16 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   /** Channels the bot will be in after every reconnect. */
   get wantedChannels(): string[] {
     return [...this.wanted.values()];
+  }
+
+  /** Whether `channel` is one of IRC_CHANNELS (always rejoined). */
+  isConfigured(channel: string): boolean {
+    return this.configured.has(channel.toLowerCase());
+  }
+
+  /** From now on (until a restart), the nick to register with and take back when lost. */
+  wantNick(nick: string): void {
+    this.wantedNick = nick;
   }
 
   /** Whether an IRCv3 capability was negotiated on the current connection. */
@@ -314,7 +327,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       port: options.port,
       tls: options.tls,
       rejectUnauthorized: options.tlsVerify,
-      nick: options.nick,
+      nick: this.wantedNick,
       username: options.username,
       gecos: options.realname,
       password: options.password,
@@ -452,7 +465,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.log.info({ nick, ...(this.failures.attempts > 0 ? { afterFailedAttempts: this.failures.attempts } : {}) }, 'registered on IRC');
     this.emit('registered', { nick });
     this.joinWanted();
-    if (nick !== this.options.nick) this.scheduleRegain();
+    if (nick !== this.wantedNick) this.scheduleRegain();
   }
 
   private joinWanted(): void {
@@ -495,8 +508,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
 
   private onNickRejected(client: Client): void {
     if (client !== this.client || this.state !== 'connecting') return;
-    const next = alternativeNick(this.options.nick, this.nickAttempt++, 30, this.random);
-    this.log.warn({ wanted: this.options.nick, trying: next }, 'nick unavailable; trying another');
+    const next = alternativeNick(this.wantedNick, this.nickAttempt++, 30, this.random);
+    this.log.warn({ wanted: this.wantedNick, trying: next }, 'nick unavailable; trying another');
     client.raw(`NICK ${next}`);
   }
 
@@ -512,14 +525,14 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
 
   /** Someone holding our wanted nick left it: take it at once. */
   private maybeRegain(freedNick: string): void {
-    if (!this.isRegistered || this.identityNow.nick === this.options.nick) return;
-    if (freedNick.toLowerCase() === this.options.nick.toLowerCase()) this.writeLine(`NICK ${this.options.nick}`);
+    if (!this.isRegistered || this.identityNow.nick === this.wantedNick) return;
+    if (freedNick.toLowerCase() === this.wantedNick.toLowerCase()) this.writeLine(`NICK ${this.wantedNick}`);
   }
 
   private scheduleRegain(): void {
     this.connectionTimer(this.options.nickRegainMs ?? 30_000, () => {
-      if (!this.isRegistered || this.identityNow.nick === this.options.nick) return;
-      this.writeLine(`NICK ${this.options.nick}`);
+      if (!this.isRegistered || this.identityNow.nick === this.wantedNick) return;
+      this.writeLine(`NICK ${this.wantedNick}`);
       this.scheduleRegain();
     });
   }

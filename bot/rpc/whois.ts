@@ -18,6 +18,8 @@ export interface WhoisResult {
   account?: string;
   server?: string;
   channels?: string[];
+  /** The server says the user is a bot (RPL_WHOISBOT). */
+  bot?: boolean;
 }
 
 export function whoisResult(event: WhoisEvent): WhoisResult {
@@ -27,6 +29,7 @@ export function whoisResult(event: WhoisEvent): WhoisResult {
   if (event.real_name !== undefined) out.realname = event.real_name;
   if (event.account) out.account = event.account;
   if (event.server) out.server = event.server;
+  if (event.bot) out.bot = true;
   if (event.channels) out.channels = event.channels.trim().split(/\s+/).filter(Boolean);
   return out;
 }

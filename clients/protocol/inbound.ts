@@ -25,6 +25,13 @@ export const directedPrivmsgEvent = envelopeSchema(
   'directed_privmsg',
   messageData.extend({
     raw_message: z.string().describe('The text as said, address included'),
+    admin: z
+      .boolean()
+      .optional()
+      .describe(
+        'Set by the bot, the only party that can verify it: true when the sender matches ZEN_ADMINS (a services account the server vouched for, ' +
+          'or a nick!user@host mask); false otherwise. Absent from older bots and ZenIRCBot: treat as false.',
+      ),
   }),
 ).describe(
   'Published besides `privmsg` when the text is addressed to the bot (`<botnick>: …`, `<botnick>, …`), ' +

@@ -13,3 +13,4 @@ export * from './registry';
 export * from './lookup';
 export * from './inheritedNames';
 export * from './rpc';
+export * from './audit';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditEvent } from './audit';
 import { errorEvent } from './errors';
 import { inboundEventSchemas } from './inbound';
 import { receiptEvent } from './notices';
@@ -24,6 +25,7 @@ export function schemaFiles(): SchemaFiles {
   for (const [type, schema] of Object.entries(outboundCommandSchemas)) files[`out.${type}.json`] = toSchema(schema, `zenrelay/out/${type}`);
   files['errors.error.json'] = toSchema(errorEvent, 'zenrelay/errors/error');
   files['receipts.receipt.json'] = toSchema(receiptEvent, 'zenrelay/receipts/receipt');
+  files['audit.audit.json'] = toSchema(auditEvent, 'zenrelay/audit/audit');
   files['rpc.request.json'] = toSchema(rpcRequestEvent, 'zenrelay/rpc/request');
   files['rpc.response.json'] = toSchema(rpcResponseEvent, 'zenrelay/rpc/response');
   return files;

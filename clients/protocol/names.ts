@@ -36,6 +36,10 @@ export interface BusNames {
   replyPrefix: string;
   /** Prefix of the keys the webhook remembers GitHub deliveries by (`<prefix><X-GitHub-Delivery>`), so each is accepted once. */
   webhookDeliveryPrefix: string;
+  /** Pub/sub channel the admin service announces each admin action on (`audit` envelopes, audit.ts). */
+  audit: string;
+  /** Set key of the runtime ignore list (nick!user@host masks) the admin service edits through the bot. */
+  ignoreKey: string;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -95,5 +99,7 @@ function plainNames(p: string): BusNames {
     rpcPrefix: `${p}zenrelay:rpc:`,
     replyPrefix: `${p}zenrelay:reply:`,
     webhookDeliveryPrefix: `${p}zenrelay:webhook:delivery:`,
+    audit: `${p}zenrelay:audit`,
+    ignoreKey: `${p}zenrelay:ignore`,
   };
 }

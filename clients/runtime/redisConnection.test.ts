@@ -57,7 +57,7 @@ describe('busNames on a cluster', () => {
         // Listing the services (SCAN <servicePrefix>*) must not find replica keys.
         expect(`${names.replicaPrefix}${service}:${id}`.startsWith(names.servicePrefix)).toBe(false);
         const plain = busNames(ns);
-        const alone = ['in', 'out', 'errors', 'receipts', 'nickKey', 'adminChannelsKey', 'inStream', 'rpcPrefix', 'replyPrefix', 'webhookDeliveryPrefix'] as const;
+        const alone = ['in', 'out', 'errors', 'receipts', 'nickKey', 'adminChannelsKey', 'inStream', 'rpcPrefix', 'replyPrefix', 'webhookDeliveryPrefix', 'audit', 'ignoreKey'] as const;
         expect(alone.map((k) => names[k])).toEqual(alone.map((k) => plain[k]));
       }),
     );
