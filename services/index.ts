@@ -1,3 +1,4 @@
+import { startAdmin } from './admin';
 import { startHello } from './hello';
 import { startHelp } from './help';
 import { startWebhook } from './webhook';
@@ -26,6 +27,12 @@ export interface BundledService {
 export const bundledServices: Record<string, BundledService> = {
   hello: { description: 'the workshop greeter: hello → Hello <you>, !woot → Indeed!', start: startHello },
   help: { description: '!help, !services, ZenIRCBot commands/services, and (ZEN_HELP_WAT=true) Wat for unknown commands', start: startHelp },
+  admin: {
+    description: 'admin commands for ZEN_ADMINS: !join, !part, !say, !nick, !ignore, !unignore (audited on zenrelay:audit)',
+    start: startAdmin,
+    // Useless without admins: zen up starts it when ZEN_ADMINS names someone.
+    wanted: (env) => (env.ZEN_ADMINS ?? '').trim() !== '',
+  },
   webhook: {
     description: 'HTTP endpoint: POST /notify/<target> (text, JSON, GitHub push, Alertmanager) → durable notices',
     start: startWebhook,

@@ -85,6 +85,10 @@ export interface CommandContext {
   /** Where it was said: a channel, or the sender's nick for a private message. */
   readonly channel: string;
   readonly isPrivate: boolean;
+  /** Whether the bot says the sender is an admin (ZEN_ADMINS); false from a bot that does not say. */
+  readonly admin: boolean;
+  /** The sender's services account, when the server vouched for it. */
+  readonly account: string | undefined;
   readonly client: ZenClient;
   /** Answers where the command was said. */
   reply(text: string): Promise<number>;
@@ -99,6 +103,12 @@ export interface CommandOptions {
   usage?: string;
   /** What it does, in one line (shown by `!help`). */
   help?: string;
+  /**
+   * Only for admins (ZEN_ADMINS, as the bot's `admin` field says): anyone
+   * else gets one short refusal (at most one per sender a minute) and the
+   * handler is not called.
+   */
+  admin?: boolean;
 }
 
 /** A registered command. `live` is false until the service registry lists it. */
@@ -106,6 +116,8 @@ export interface CommandEntry {
   info: Required<CommandInfo>;
   handler: CommandHandler;
   live: boolean;
+  /** Only admins may run it. */
+  admin: boolean;
 }
 
 interface Settings {
@@ -119,6 +131,10 @@ interface Settings {
 }
 
 const DEFAULT_ERROR_REPLY = 'Sorry, {command} failed (the service logged the error).';
+/** Shortest time between two "admins only" refusals to one sender. */
+const REFUSAL_EVERY_MS = 60_000;
+/** Senders remembered for that (the oldest are forgotten first). */
+const REFUSALS_KEPT = 1000;
 const PREVIEW_CHARS = 200;
 
 /** Reads REDIS_URL, ZEN_NAMESPACE and ZEN_COMMAND_PREFIX like the bot does; options win. */
@@ -160,6 +176,8 @@ export class ZenClient {
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly redisLog: RedisConnectionLog;
+  /** When each sender (lowercased nick) was last told a command is for admins. */
+  private readonly refused = new Map<string, number>();
 
   constructor(options: ConnectOptions = {}) {
     const settings = resolveSettings(options);
@@ -253,6 +271,7 @@ export class ZenClient {
       info: { name: key, usage: options.usage ?? `${this.commandPrefix}${key}`, help: options.help ?? '' },
       handler,
       live: true,
+      admin: options.admin === true,
     };
     this.commandTable.set(key, entry);
     this.commandAdded(entry);
@@ -371,15 +390,34 @@ export class ZenClient {
       sender: event.data.sender,
       channel: event.data.channel,
       isPrivate: !isChannelName(event.data.channel),
+      admin: event.data.admin === true,
+      account: event.data.account,
       client: this,
       reply: (text) => this.reply(event, text),
       replyPrivately: (text) => this.say(event.data.sender, text),
     };
+    if (entry.admin && !ctx.admin) return this.refuse(ctx, `${this.commandPrefix}${parsed.name}`);
     return this.run(`command '${parsed.name}'`, () => entry.handler(ctx), event, () => {
       if (this.commandErrorReply === false) return;
       const typed = `${this.commandPrefix}${parsed.name}`;
       void this.reply(event, this.commandErrorReply.split('{command}').join(typed)).catch(() => undefined);
     });
+  }
+
+  /** One short "admins only" to a non-admin, at most once a minute per sender. */
+  private refuse(ctx: CommandContext, typed: string): Promise<void> | undefined {
+    const key = ctx.sender.toLowerCase();
+    const now = Date.now();
+    const last = this.refused.get(key);
+    this.logger.info({ command: typed, sender: ctx.sender, account: ctx.account }, 'refused an admin command to a non-admin');
+    if (last !== undefined && now - last < REFUSAL_EVERY_MS) return undefined;
+    this.refused.delete(key);
+    this.refused.set(key, now);
+    while (this.refused.size > REFUSALS_KEPT) this.refused.delete(this.refused.keys().next().value as string);
+    return ctx.reply(`Sorry, ${typed} is for admins only.`).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   private run(label: string, handler: () => unknown, event: InboundEvent, onFailure?: () => void): Promise<void> {
