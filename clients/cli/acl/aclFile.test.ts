@@ -44,3 +44,21 @@ describe.each([false, true])('aclUsers (hash tags: %s)', (hashTags) => {
     for (const u of aclUsers('', ['hello'], { hashTags })) expect(u.rules.includes('+cluster|slots')).toBe(hashTags);
   });
 });
+
+describe('the audit channel', () => {
+  const channels = (user: AclUser) => user.rules.split(' ').filter((r) => r.startsWith('&')).map((r) => r.slice(1));
+  it.each(['', 'net1'])('only the admin service may publish audit events, the reader may follow them (namespace %j)', (namespace) => {
+    const n = busNames(namespace);
+    const users = aclUsers(namespace, ['hello', 'admin']);
+    expect(channels(role(users, 'service:admin'))).toContain(n.audit);
+    expect(channels(role(users, 'service:hello'))).not.toContain(n.audit);
+    expect(channels(role(users, 'reader'))).toContain(n.audit);
+    expect(channels(role(users, 'notifier'))).not.toContain(n.audit);
+  });
+
+  it('the bot may write the ignore list', () => {
+    const n = busNames('');
+    expect(mayTouch(role(aclUsers('', []), 'bot'), n.ignoreKey)).toBe(true);
+    expect(mayTouch(role(aclUsers('', ['hello']), 'service:hello'), n.ignoreKey)).toBe(false);
+  });
+});

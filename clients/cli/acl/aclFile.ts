@@ -11,11 +11,14 @@ import { busNames, isServiceName } from '@zenrelay/protocol';
  * - `service:<name>`: reads `in` (pub/sub, or the `in` stream through its
  *   consumer group), publishes on `out` and the errors channel, writes its own
  *   registry entry and replica keys only, reads the others' and the bot's
- *   nick, makes and answers requests (rpc and reply channels).
+ *   nick, makes and answers requests (rpc and reply channels, the bot's
+ *   `admin.*` requests included: the bot does what they ask, so give a
+ *   service's password only to code you trust). The `admin` service also
+ *   publishes on `zenrelay:audit`.
  * - `notifier`: `zen notify` and the webhook — adds to the notices stream,
  *   writes and reads fate records, follows receipts; cannot read `in` or
  *   publish on `out`.
- * - `reader`: `zen tail` — subscribes to `in`, `out` and errors, nothing else.
+ * - `reader`: `zen tail` — subscribes to `in`, `out`, errors and the audit channel, nothing else.
  *
  * On a Redis Cluster (`{ hashTags: true }`, `zen acl --cluster`) the key
  * patterns are those of the hash-tagged names (`{zenrelay:notices}`,
@@ -78,7 +81,7 @@ export function aclUsers(namespace: string, services: readonly string[], options
       user: `zen-service-${name}`,
       rules: [
         'resetkeys', `%R~${n.nickKey}`, `%R~${n.adminChannelsKey}`, `%R~${n.servicePrefix}*`, `~${own}`, `~${own}:*`, `%R~${n.replicaPrefix}*`, `~${ownReplicas}`, `~${n.inStream}`,
-        'resetchannels', `&${n.in}`, `&${n.out}`, `&${n.errors}`, `&${n.rpcPrefix}*`, `&${n.replyPrefix}*`,
+        'resetchannels', `&${n.in}`, `&${n.out}`, `&${n.errors}`, `&${n.rpcPrefix}*`, `&${n.replyPrefix}*`, ...(name === 'admin' ? [`&${n.audit}`] : []),
         '-@all', connection, SUBSCRIBER, '+psubscribe', '+punsubscribe', '+publish', '+get', '+mget', '+exists', '+smembers', '+set', '+del', '+pexpire', '+expire', '+scan', '+multi', '+exec', '+discard', GROUP_READER,
       ].join(' '),
     });
@@ -96,7 +99,7 @@ export function aclUsers(namespace: string, services: readonly string[], options
     {
       role: 'reader',
       user: 'zen-reader',
-      rules: ['resetkeys', 'resetchannels', `&${n.in}`, `&${n.out}`, `&${n.errors}`, '-@all', connection, SUBSCRIBER].join(' '),
+      rules: ['resetkeys', 'resetchannels', `&${n.in}`, `&${n.out}`, `&${n.errors}`, `&${n.audit}`, '-@all', connection, SUBSCRIBER].join(' '),
     },
   );
   return users;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadBusConfig, CONFIG_EXIT_CODE, ConfigError, isCluster } from '@zenrelay/runtime';
 import { aclFileText, aclUsers } from '../acl/aclFile';
 
-const DEFAULT_SERVICES = 'hello,help';
+const DEFAULT_SERVICES = 'hello,help,admin';
 
 /** `zen acl`: print a ready Redis ACL file with one least-privilege user per role. */
 export function registerAclCommand(program: Command): void {

@@ -17,6 +17,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from datetime import datetime, timezone
 
 import redis
@@ -37,6 +38,9 @@ INBOUND_TYPES = (
 _COMMAND_TEXT = re.compile('^([^%s]+)(?:[%s]+(.*))?\\Z' % (JS_SPACE, JS_SPACE), re.S)
 DEFAULT_ERROR_REPLY = 'Sorry, {command} failed (the service logged the error).'
 PREVIEW_CHARS = 200
+# Shortest time between two "admins only" refusals to one sender, and how many senders are remembered.
+REFUSAL_EVERY_SECONDS = 60
+REFUSALS_KEPT = 1000
 
 
 class ConfigError(ValueError):
@@ -113,6 +117,10 @@ class Command(object):
         self.sender = data.get('sender', '')
         self.channel = data.get('channel', '')
         self.is_private = not CHANNEL.match(self.channel)
+        # Set by the bot alone (ZEN_ADMINS); an older bot does not say, which counts as no.
+        self.admin = data.get('admin') is True
+        account = data.get('account')
+        self.account = account if isinstance(account, str) else None
 
     def reply(self, text):
         """Answers where the command was said: the channel, or the sender in private."""
@@ -172,6 +180,8 @@ class Bot(object):
         self.redis = redis.Redis.from_url(self.redis_url)
         self._commands = {}  # name -> (handler, info); a plain dict, only ever indexed by validated names
         self._live = set()
+        self._admin_only = set()
+        self._refused = {}  # lowercased sender -> when last refused (bounded below)
         self._handlers = dict((t, []) for t in INBOUND_TYPES)
         self._started = datetime.now(timezone.utc).isoformat().replace('+00:00', 'Z')
         self._stop = threading.Event()
@@ -181,8 +191,12 @@ class Bot(object):
 
     # ---- registering handlers ----
 
-    def command(self, name, help='', usage=None):
-        """Decorator: `@bot.command('woot', help='Agree')` answers `!woot`, `<bot>: woot` and a private `woot`."""
+    def command(self, name, help='', usage=None, admin=False):
+        """Decorator: `@bot.command('woot', help='Agree')` answers `!woot`, `<bot>: woot` and a private `woot`.
+
+        `admin=True`: only for admins (the bot's `admin` field, from ZEN_ADMINS); anyone else
+        gets one short refusal (at most one per sender a minute) and the handler is not called.
+        """
         if not isinstance(name, str) or not COMMAND_NAME.match(name):
             raise ValueError("command name %r is not valid: use 1-32 letters, digits, '_', '.', '?' or '-', "
                              "without the prefix (e.g. 'woot', not '!woot')" % (name,))
@@ -193,6 +207,8 @@ class Bot(object):
         def register(handler):
             info = {'name': key, 'usage': usage or self.command_prefix + key, 'help': help}
             self._commands[key] = (handler, info)
+            if admin:
+                self._admin_only.add(key)
             if self._running:
                 self._announce()
             return handler
@@ -391,6 +407,9 @@ class Bot(object):
         name, args, argv = parsed
         handler = self._commands[name][0]
         cmd = Command(self, event, name, args, argv)
+        if name in self._admin_only and not cmd.admin:
+            self._refuse(cmd)
+            return
 
         def failed():
             if self.command_error_reply:
@@ -399,6 +418,23 @@ class Bot(object):
                 except (ValueError, RuntimeError, redis.RedisError):
                     pass
         self._run("command '%s'" % name, lambda: handler(cmd), event, failed)
+
+    def _refuse(self, cmd):
+        """One short "admins only" to a non-admin, at most once a minute per sender."""
+        key = cmd.sender.lower()
+        now = time.monotonic()
+        self.logger.info('refused %s%s to non-admin %s', self.command_prefix, cmd.name, cmd.sender)
+        last = self._refused.get(key)
+        if last is not None and now - last < REFUSAL_EVERY_SECONDS:
+            return
+        self._refused.pop(key, None)
+        self._refused[key] = now
+        while len(self._refused) > REFUSALS_KEPT:
+            self._refused.pop(next(iter(self._refused)))
+        try:
+            cmd.reply('Sorry, %s%s is for admins only.' % (self.command_prefix, cmd.name))
+        except (ValueError, RuntimeError, redis.RedisError):
+            pass
 
     def _run(self, label, call, event, on_failure=None):
         try:
