@@ -88,6 +88,9 @@ async function main(): Promise<void> {
     IRC_PING_TIMEOUT: String(PING_TIMEOUT_S),
     IRC_SEND_RATE: '50',
     IRC_SEND_BURST: '50',
+    // A command every 250 ms from one user: above the default command rate limit, which is not what chaos measures.
+    ZEN_COMMAND_RATE: '0',
+    ZEN_CHANNEL_COMMAND_RATE: '0',
     ZEN_NOTICE_WINDOW: String(NOTICE_WINDOW),
   };
   const children: Child[] = [];

@@ -68,6 +68,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     IRC_RECONNECT_MIN_MS: '200',
     IRC_RECONNECT_MAX_MS: '2000',
     LOG_LEVEL,
+    // Tests send commands faster than people do; the limits have their own tests (commandGuard.test.ts).
+    ZEN_COMMAND_RATE: '0',
+    ZEN_CHANNEL_COMMAND_RATE: '0',
     ...options.env,
   };
   const config = loadBotConfig(baseEnv);
