@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
+import type { Client } from 'irc-framework';
 import { envelope, type InboundEvent } from '@zenrelay/protocol';
-import { boundedText, ctcpPingReply, IN_TEXT_MAX_BYTES, invalidEventReason, TRUNCATED_MARKER } from './inboundEvents';
+import { boundedText, ctcpPingReply, IN_TEXT_MAX_BYTES, InboundEvents, type InboundOptions, invalidEventReason, TRUNCATED_MARKER } from './inboundEvents';
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 const event = (type: string, data: unknown) => envelope(type, data) as InboundEvent;
@@ -41,5 +43,57 @@ describe('ctcpPingReply', () => {
 
   it('bounds the echoed argument', () => {
     expect(bytes(ctcpPingReply(`PING ${'9'.repeat(10_023)}`))).toBe(400);
+  });
+});
+
+describe('directed messages: admin, account and the ignore list', () => {
+  // A stand-in for irc-framework's client: the events InboundEvents listens to, and its caps.
+  function setup(options: { accountTag: boolean; gate?: InboundOptions['gate']; ignored?: (nick: string) => boolean }) {
+    const client = Object.assign(new EventEmitter(), { network: { cap: { isEnabled: (cap: string) => cap === 'account-tag' && options.accountTag }, options: {} } });
+    const published: InboundEvent[] = [];
+    const inbound = new InboundEvents({
+      botNick: () => 'zen',
+      commandPrefix: '!',
+      directed: true,
+      publish: (e) => published.push(e),
+      ctcpReply: () => undefined,
+      version: 'test',
+      gate: options.gate,
+      ignored: options.ignored ? (nick) => options.ignored!(nick) : undefined,
+    });
+    inbound.attach(client as unknown as Client);
+    const say = (nick: string, message: string, account?: string) =>
+      client.emit('privmsg', { nick, ident: 'u', hostname: 'h', target: '#c', message, from_server: false, account, tags: {} });
+    return { published, say };
+  }
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('without a gate: admin false, and an account only from a negotiated tag', async () => {
+    const tagged = setup({ accountTag: true });
+    tagged.say('alice', '!woot', 'alice');
+    expect(tagged.published.map((e) => [e.type, e.data])).toEqual([
+      ['privmsg', { sender: 'alice', channel: '#c', message: '!woot', account: 'alice', host: 'h', ident: 'u' }],
+      ['directed_privmsg', { sender: 'alice', channel: '#c', message: 'woot', raw_message: '!woot', account: 'alice', host: 'h', ident: 'u', admin: false }],
+    ]);
+    const untagged = setup({ accountTag: false });
+    untagged.say('alice', '!woot', 'alice');
+    for (const e of untagged.published) expect(e.data).not.toHaveProperty('account');
+  });
+
+  it('the gate decides admin and account, replacing the tag', async () => {
+    const g = setup({ accountTag: true, gate: async (s) => (s.nick === 'held' ? { publish: false, why: 'rate_limited' } : { publish: true, admin: true, account: 'real' }) });
+    g.say('alice', '!join #x', 'forged');
+    g.say('held', '!woot');
+    await flush();
+    const directed = g.published.filter((e) => e.type === 'directed_privmsg');
+    expect(directed.map((e) => e.data)).toEqual([expect.objectContaining({ sender: 'alice', admin: true, account: 'real' })]);
+    expect(g.published.filter((e) => e.type === 'privmsg')).toHaveLength(2);
+  });
+
+  it('an ignored sender publishes nothing', () => {
+    const g = setup({ accountTag: false, ignored: (nick) => nick === '__proto__' });
+    g.say('__proto__', '!woot');
+    g.say('bob', 'hi');
+    expect(g.published.map((e) => (e.data as { sender: string }).sender)).toEqual(['bob']);
   });
 });
