@@ -131,3 +131,26 @@ describe('where Redis is: REDIS_URL, Sentinel or Cluster', () => {
     expect((caught as ConfigError).message.startsWith(variable)).toBe(true);
   });
 });
+
+describe('trust settings', () => {
+  it('reads ZEN_ADMINS, ZEN_IGNORE and the command limits', () => {
+    const config = loadBotConfig({ ...base, ZEN_ADMINS: 'account:Alice, *!~ops@ops.example.org', ZEN_IGNORE: 'spammer!*@*', ZEN_COMMAND_RATE: '0' });
+    expect([...config.admins.accounts]).toEqual(['alice']);
+    expect(config.admins.masks).toEqual(['*!~ops@ops.example.org']);
+    expect(config.ignore).toEqual(['spammer!*@*']);
+    expect(config).toMatchObject({ commandRate: 0, commandBurst: 5, channelCommandRate: 2, channelCommandBurst: 10, accountCacheSeconds: 60 });
+    expect(loadBotConfig(base).admins.accounts.size + loadBotConfig(base).admins.masks.length).toBe(0);
+  });
+
+  it.each([
+    ['ZEN_ADMINS', 'alice', /a nick alone is never trusted/],
+    ['ZEN_ADMINS', '*!*@*', /everyone an admin/],
+    ['ZEN_IGNORE', 'spammer', /not a nick!user@host mask/],
+    ['ZEN_IGNORE', '*!*@*', /ignore everyone/],
+    ['ZEN_COMMAND_RATE', 'fast', /./],
+  ])('%s=%j stops the bot naming the variable', (variable, value, why) => {
+    const err = errorFor({ ...base, [variable]: value });
+    expect(err.variable).toBe(variable);
+    expect(err.message).toMatch(why);
+  });
+});

@@ -10,3 +10,12 @@ describe('bundledService', () => {
     expect(bundledService(name)).toBeUndefined();
   });
 });
+
+describe('the admin service in zen up', () => {
+  it('is wanted only when ZEN_ADMINS names someone', () => {
+    const admin = bundledService('admin');
+    expect(admin?.wanted?.({})).toBe(false);
+    expect(admin?.wanted?.({ ZEN_ADMINS: '  ' })).toBe(false);
+    expect(admin?.wanted?.({ ZEN_ADMINS: 'account:alice' })).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { parseIrcLine } from '../delivery/ircLine';
-import { AccountLookup, parseWhoxReply, WHOX_TOKEN } from './accountLookup';
+import { AccountLookup, MAX_PENDING_LOOKUPS, parseWhoxReply, WHOX_TOKEN } from './accountLookup';
 
 const line = (raw: string) => parseIrcLine(raw)!;
 
@@ -46,5 +46,18 @@ describe('WHOX account lookups', () => {
     expect(await l.lookup('alice', 100)).toEqual({ account: 'alice' });
     expect(await l.lookup('nobody', 100)).toBeUndefined();
     expect(sent).toEqual([]);
+  });
+});
+
+describe('bounded lookups', () => {
+  it(`asks about at most ${MAX_PENDING_LOOKUPS} nicks at once; the rest are not looked up`, async () => {
+    const sent: string[] = [];
+    const l = new AccountLookup({ send: (s) => (sent.push(s), true), whox: () => true, botFlag: () => undefined, whois: async () => ({}) });
+    const lookups = Array.from({ length: MAX_PENDING_LOOKUPS + 10 }, (_, i) => l.lookup(`n${i}`, 50));
+    expect(sent).toHaveLength(MAX_PENDING_LOOKUPS);
+    expect(await lookups[MAX_PENDING_LOOKUPS + 5]).toBeUndefined();
+    await Promise.all(lookups);
+    l.lookup('later', 50);
+    expect(sent).toHaveLength(MAX_PENDING_LOOKUPS + 1);
   });
 });

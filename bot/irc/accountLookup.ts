@@ -13,6 +13,8 @@ import { ircLower } from './channelMembers';
 
 /** The WHOX query token zenrelay uses (numeric: some servers take digits only). */
 export const WHOX_TOKEN = '271';
+/** Most nicks looked up at once; past that a sender is not looked up (no admin by account), so a crowd cannot fill the send queue with WHO lines. */
+export const MAX_PENDING_LOOKUPS = 50;
 
 export interface WhoxReply {
   nick: string;
@@ -46,6 +48,8 @@ type Resolve = (known: KnownAccount | undefined) => void;
 
 export class AccountLookup {
   private readonly pending = new Map<string, { waiters: Resolve[]; reply?: KnownAccount }>();
+  /** WHOIS lookups in flight (WHOX ones are in `pending`). */
+  private whoisInFlight = 0;
 
   constructor(private readonly deps: AccountLookupDeps) {}
 
@@ -72,6 +76,7 @@ export class AccountLookup {
     if (!this.deps.whox()) return this.viaWhois(nick, timeoutMs);
     const key = ircLower(nick);
     let entry = this.pending.get(key);
+    if (!entry && this.pending.size >= MAX_PENDING_LOOKUPS) return Promise.resolve(undefined);
     const first = entry === undefined;
     if (!entry) {
       entry = { waiters: [] };
@@ -105,11 +110,15 @@ export class AccountLookup {
   }
 
   private async viaWhois(nick: string, timeoutMs: number): Promise<KnownAccount | undefined> {
+    if (this.whoisInFlight >= MAX_PENDING_LOOKUPS) return undefined;
+    this.whoisInFlight++;
     try {
       const result = await this.deps.whois(nick, timeoutMs);
       return { account: result.account, ...(result.bot ? { bot: true } : {}) };
     } catch {
       return undefined;
+    } finally {
+      this.whoisInFlight--;
     }
   }
 }

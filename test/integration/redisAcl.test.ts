@@ -21,7 +21,7 @@ let alice: IrcUser;
 let cwd: string;
 const spawned: ZenProcess[] = [];
 const clients: Redis[] = [];
-const users = aclUsers('', ['hello']);
+const users = aclUsers('', ['hello', 'admin']);
 const password = (u: AclUser) => `pw-${u.user}-7d1e`;
 const url = (user: string) => `redis://${user}:pw-${user}-7d1e@127.0.0.1:${redis.port}`;
 
@@ -54,7 +54,7 @@ const ircEnv = () => ({ IRC_HOST: irc.host, IRC_PORT: String(irc.port), IRC_NICK
 const fromBot = (text: string) => (l: { command: string; nick?: string; params: string[] }) => l.command === 'PRIVMSG' && l.nick === 'aclbot' && l.params[1] === text;
 
 it('the bot, a service and zen notify each do their job as their own user', async () => {
-  const bot = spawnZen(['bot'], { ...ircEnv(), REDIS_URL: url('zen-bot') }, cwd);
+  const bot = spawnZen(['bot'], { ...ircEnv(), REDIS_URL: url('zen-bot'), ZEN_ADMINS: '*!*alice@127.0.0.1' }, cwd);
   spawned.push(bot);
   await waitUntil(() => alice.lines.some((l) => l.command === 'JOIN' && l.nick === 'aclbot'), 30000, 'the bot to join #acl');
   const hello = spawnZen(['service', 'hello'], { REDIS_URL: url('zen-service-hello'), LOG_LEVEL: 'warn' }, cwd);
@@ -79,6 +79,26 @@ it('the bot, a service and zen notify each do their job as their own user', asyn
   expect((await notify.exited).code).toBe(0);
   expect(bot.stderr()).not.toMatch(/NOPERM/);
   expect(hello.stderr()).not.toMatch(/NOPERM/);
+});
+
+it('the admin service, as its own user, has the bot join a channel and publishes the audit event', async () => {
+  const admin = spawnZen(['service', 'admin'], { REDIS_URL: url('zen-service-admin'), LOG_LEVEL: 'warn' }, cwd);
+  spawned.push(admin);
+  const probe = new Redis(redis.url, { disconnectTimeout: 100 });
+  clients.push(probe);
+  await waitUntil(async () => (await probe.get('zenrelay:service:admin')) !== null, 20000, 'admin to register');
+  const reader = as('zen-reader');
+  const audits: string[] = [];
+  reader.on('message', (_c: string, m: string) => audits.push(m));
+  await reader.subscribe('zenrelay:audit');
+  alice.mark();
+  alice.say('#acl', '!join #acl2');
+  await alice.waitFor(fromBot('Joined #acl2.'), 20000).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- admin ---\n${admin.stderr()}`);
+  });
+  await waitUntil(() => audits.some((a) => a.includes('"outcome":"done"')), 10000, 'the audit event');
+  expect(admin.stderr()).not.toMatch(/NOPERM/);
+  await expect(as('zen-service-hello').publish('zenrelay:audit', '{}')).rejects.toThrow(/NOPERM/);
 });
 
 describe('each role is refused what is not its job', () => {
