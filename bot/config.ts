@@ -88,7 +88,7 @@ export const botSettings = {
     return raw;
   }),
   nickservIdentify: setting('IRC_NICKSERV_IDENTIFY', 'IDENTIFY {nick} {password}', 'NickServ command to log in; `{nick}` is IRC_NICK, `{password}` IRC_NICKSERV_PASSWORD', nickservTemplate),
-  nickservRegain: setting('IRC_NICKSERV_REGAIN', 'GHOST {nick} {password}', 'NickServ command sent when IRC_NICK is taken at connect (e.g. `REGAIN {nick} {password}` on Anope/Atheme 7.3); the bot then takes its nick; empty = never', (raw, variable) => (raw === '' ? '' : nickservTemplate(raw, variable))),
+  nickservRegain: setting('IRC_NICKSERV_REGAIN', 'GHOST {nick} {password}', 'NickServ command sent when IRC_NICK is taken at connect (e.g. `REGAIN {nick} {password}` on Anope/Atheme 7.3); the bot then takes its nick; `none` = never', (raw, variable) => (raw.toLowerCase() === 'none' ? '' : nickservTemplate(raw, variable))),
   sendBurst: setting('IRC_SEND_BURST', '4', 'Lines the bot may send at once before the rate applies', integer(1, 1000)),
   sendRate: setting('IRC_SEND_RATE', '1', 'Outbound lines per second after the burst; `0` = unlimited (private servers only)', decimal(0, 10000)),
   reconnectMinMs: setting('IRC_RECONNECT_MIN_MS', '1000', 'First reconnect delay; doubles on each failure (with jitter)', integer(10, 3_600_000)),
@@ -138,6 +138,9 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
   if ((config.ircTlsCert === undefined) !== (config.ircTlsKey === undefined)) {
     const missing = config.ircTlsCert === undefined ? 'IRC_TLS_CERT' : 'IRC_TLS_KEY';
     throw new ConfigError(missing, 'IRC_TLS_CERT and IRC_TLS_KEY go together; set both or neither');
+  }
+  if (config.ircTlsCert !== undefined && !config.ircTls) {
+    throw new ConfigError('IRC_TLS_CERT', 'a client certificate is only shown over TLS: set IRC_TLS=true (and IRC_PORT to the TLS port)');
   }
   if (config.saslMechanism === 'EXTERNAL' && config.ircTlsCert === undefined) {
     throw new ConfigError('IRC_SASL_MECHANISM', 'EXTERNAL logs in with a client certificate: set IRC_TLS_CERT and IRC_TLS_KEY');

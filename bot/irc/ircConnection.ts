@@ -175,7 +175,8 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       identity: () => this.identityNow,
       tls: () => this.tlsSettings,
       onBadLine: (reason, detail) => this.emit('badLine', { reason, ...detail }),
-      onLineFixed: (line, fitted) => this.emit('lineFixed', { line, fitted }),
+      // A NickServ command carries a password: a fixed one is reported without its text.
+      onLineFixed: (line, fitted) => this.emit('lineFixed', { line: this.isServiceCommand(line) ? `PRIVMSG ${options.nickserv?.service} :***` : line, fitted }),
     });
     this.failures = new RepeatedFailures(log, { what: 'IRC' });
   }
@@ -586,6 +587,12 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     }
     this.joinWanted();
     return true;
+  }
+
+  /** Whether `line` is one of the bot's own NickServ commands (IDENTIFY, GHOST: they carry the password). */
+  private isServiceCommand(line: string): boolean {
+    const service = this.options.nickserv?.service;
+    return service !== undefined && line.toLowerCase().startsWith(`privmsg ${service.toLowerCase()} :`);
   }
 
   /** Sends a NickServ command (template filled in) straight to the socket; never logged. */

@@ -66,7 +66,8 @@ function env(nick: string, extra: Record<string, string> = {}): Record<string, s
 }
 
 async function bot(nick: string, extra: Record<string, string>, ready = true): Promise<LoggedBridge> {
-  const b = await startLoggedBridge(env(nick, extra), { ready });
+  // At trace, the most verbose level: the key's contents must not show up even there.
+  const b = await startLoggedBridge(env(nick, extra), { ready, level: 'trace' });
   bots.push(b);
   return b;
 }
