@@ -32,6 +32,7 @@ import { ingest } from './scenarios/ingest';
 import { inStream } from './scenarios/inStream';
 import { memory } from './scenarios/memory';
 import { out } from './scenarios/out';
+import { redisTopologies } from './scenarios/redisTopologies';
 import { roundTrip } from './scenarios/roundTrip';
 import { soak } from './scenarios/soak';
 
@@ -42,6 +43,7 @@ const SCENARIOS: ReadonlyArray<[string, (ctx: BenchContext) => Promise<void>]> =
   ['out', out],
   ['memory', memory],
   ['durable', durable],
+  ['redis', redisTopologies],
   ['flood', flood],
   ['soak', soak],
 ];
