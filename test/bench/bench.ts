@@ -14,7 +14,8 @@
  * on a shared machine is noise, the table says how far off it is.
  *
  * Options: --quick; --only=roundtrip,out,...; --profile (node --cpu-prof
- * of the zen processes into bench-results/profiles, summarised at the end).
+ * of the zen processes into bench-results/profiles, summarised at the end);
+ * --soak (the long soak alone: 10 minutes, BENCH_SOAK_SECONDS to change).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -35,9 +36,11 @@ import { out } from './scenarios/out';
 import { redisTopologies } from './scenarios/redisTopologies';
 import { roundTrip } from './scenarios/roundTrip';
 import { soak } from './scenarios/soak';
+import { zenircbot } from './scenarios/zenircbot';
 
 const SCENARIOS: ReadonlyArray<[string, (ctx: BenchContext) => Promise<void>]> = [
   ['roundtrip', roundTrip],
+  ['zenircbot', zenircbot],
   ['ingest', ingest],
   ['instream', inStream],
   ['out', out],
@@ -56,7 +59,9 @@ function parseOptions(argv: string[]): BenchOptions {
   for (const name of only) {
     if (!SCENARIOS.some(([n]) => n === name)) throw new Error(`--only: no scenario ${JSON.stringify(name)}; scenarios: ${SCENARIOS.map(([n]) => n).join(', ')}`);
   }
-  const options: BenchOptions = { quick: argv.includes('--quick'), only };
+  const soak = argv.includes('--soak');
+  if (soak && only.length === 0) only.push('soak');
+  const options: BenchOptions = { quick: argv.includes('--quick'), only, soak };
   if (argv.includes('--profile')) options.profileDir = join(repoRoot, 'bench-results', 'profiles');
   return options;
 }
@@ -77,7 +82,8 @@ function machine(): Record<string, string | number> {
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 1024 ** 3),
     redis: version('redis-server', ['--version'], /v=(\S+)/),
-    ngircd: version('ngircd', ['--version'], /ngIRCd (\S+)/),
+    ngircd: version('ngircd', ['--version'], /ngIRCd (\S+?)-/),
+    inspircd: version('inspircd', ['--version'], /InspIRCd-(\S+)/),
   };
 }
 
@@ -134,7 +140,7 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, 'bench.svg'), chart);
   if (!options.quick && options.only.length === 0) writeFileSync(join(repoRoot, 'docs', 'benchmarks.svg'), chart);
 
-  process.stdout.write(`\nzenrelay bench (${options.quick ? 'quick, ' : ''}${report.seconds} s; node ${m.node}, ${m.cores} × ${m.cpu}, redis ${m.redis}, ngircd ${m.ngircd})\n`);
+  process.stdout.write(`\nzenrelay bench (${options.quick ? 'quick, ' : ''}${report.seconds} s; node ${m.node}, ${m.cores} × ${m.cpu}, redis ${m.redis}, ngircd ${m.ngircd}, inspircd ${m.inspircd})\n`);
   process.stdout.write(table(results, failures));
   process.stdout.write(`\nJSON: ${file}\n`);
   if (options.profileDir) {
