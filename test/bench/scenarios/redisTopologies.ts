@@ -114,7 +114,7 @@ export async function redisTopologies(ctx: BenchContext): Promise<void> {
         value: round(percentile(s, 50), 3),
         unit: 'ms',
         ...(isSingle ? {} : { baseline: { name: 'single Redis, same run', value: round(percentile(single, 50), 3) } }),
-        note: `p99 ${round(percentile(s, 99), 3)} ms${isSingle ? '' : ` (single ${round(percentile(single, 99), 3)} ms); ${round(percentile(s, 50) / percentile(single, 50))}× at p50`}`,
+        note: `p99 ${round(percentile(s, 99), 3)} ms${isSingle ? '' : ` (single ${round(percentile(single, 99), 3)} ms); ${round(percentile(s, 50) / percentile(single, 50))}× at p50`}; ${s.filter((t) => t > 20).length} of ${s.length} over 20 ms`,
       });
     }
     // The round-trip processes are done: stop them before the durable part so they cost nothing there.
