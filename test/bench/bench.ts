@@ -9,8 +9,12 @@
  * bench-results/bench-<time>.json (+ latest.json and a chart); a full run
  * also writes the chart to docs/benchmarks.svg.
  *
- * Exit code: 1 when a scenario did not complete or on a gross regression
- * (out < 1,000 lines/s). Missed targets are reported, never fatal: timing
+ * Some scenarios start more servers: `redis` a Sentinel set and a six-node
+ * Cluster, `flood` two InspIRCd that kill flooders; `zenircbot` runs
+ * ZenIRCBot 2.2.1 from BENCH_ZENIRCBOT_DIR (full runs only).
+ *
+ * Exit code: 1 when a scenario did not complete, on a gross regression
+ * (out < 1,000 lines/s) or when InspIRCd disconnected a rate-limited bot. Missed targets are reported, never fatal: timing
  * on a shared machine is noise, the table says how far off it is.
  *
  * Options: --quick; --only=roundtrip,out,...; --profile (node --cpu-prof
