@@ -1,7 +1,10 @@
 import { busNames, envelope, ErrorEvent, InboundEvent, parseOutbound, Rejection } from '@zenrelay/protocol';
 import { commandLines, REPLY_TAG } from './commandLines';
 import { createNoticeConsumer, NoticeConsumer } from './durable';
-import { adminChannel, type BotConfig } from './config';
+import { adminChannel, saslSettings, type BotConfig } from './config';
+import { chooseMechanism } from './irc/sasl';
+import { StsPolicies } from './irc/stsPolicies';
+import { redisStsStore } from './redis/stsStore';
 import { clientTagAllowed } from './delivery/clientTags';
 import { DeliveryTracker } from './delivery/deliveryTracker';
 import { parseIrcLine } from './delivery/ircLine';
@@ -41,6 +44,8 @@ export interface BridgeTuning {
   nickRegainMs?: number;
   joinTimeoutMs?: number;
   rejoinDelayMs?: number;
+  /** How long NickServ has to confirm IDENTIFY when login is required (default 15 s). */
+  identifyTimeoutMs?: number;
   /** Shortest time between two "back after …" announcements (default 10 min, or the threshold if longer). */
   announceMinIntervalMs?: number;
   random?: () => number;
@@ -77,6 +82,8 @@ const DELIVERY_PROOF_MS = 5000;
 export class Bridge {
   readonly metrics = new BotMetrics();
   readonly irc: IrcConnection;
+  /** IRCv3 STS: the policy for IRC_HOST, kept in Redis across restarts. */
+  private readonly sts: StsPolicies;
   private readonly bus: RedisBus;
   private readonly queue: SendQueue;
   private readonly inbound: InboundEvents;
@@ -113,7 +120,8 @@ export class Bridge {
     this.rpc = new RpcServer(config.redis, this.names, log);
     this.members = new ChannelMembers(() => this.client?.network.options.PREFIX ?? [{ symbol: '@', mode: 'o' }, { symbol: '+', mode: 'v' }]);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
-    this.irc = new IrcConnection(ircOptions(config, tuning), log, tuning.random);
+    this.sts = new StsPolicies(config.ircHost, redisStsStore(() => this.bus.commands, config.namespace), log);
+    this.irc = new IrcConnection(ircOptions(config, tuning, this.sts), log, tuning.random);
     this.delivery = new DeliveryTracker({
       writeLine: (line) => this.irc.writeLine(line),
       charge: (lines) => this.queue.charge(lines),
@@ -199,6 +207,8 @@ export class Bridge {
     if (!(await this.unlessStopping(() => this.ignoreStore.start()))) return;
     if (!(await this.unlessStopping(() => this.rpc.start()))) return;
     if (!(await this.unlessStopping(() => this.notices.start()))) return;
+    // A saved STS policy decides the first connection already (TLS, never plain text).
+    if (!(await this.unlessStopping(() => this.sts.load()))) return;
     this.irc.start();
   }
 
@@ -418,7 +428,13 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
-function ircOptions(config: BotConfig, tuning: BridgeTuning): IrcConnectionOptions {
+function saslOption(config: BotConfig): IrcConnectionOptions['sasl'] {
+  const mechanism = chooseMechanism(saslSettings(config));
+  if (mechanism === undefined) return undefined;
+  return mechanism === 'PLAIN' ? { mechanism, account: config.saslAccount, password: config.saslPassword } : { mechanism };
+}
+
+function ircOptions(config: BotConfig, tuning: BridgeTuning, sts: StsPolicies): IrcConnectionOptions {
   return {
     host: config.ircHost,
     port: config.ircPort,
@@ -428,7 +444,16 @@ function ircOptions(config: BotConfig, tuning: BridgeTuning): IrcConnectionOptio
     username: config.ircUsername,
     realname: config.ircRealname,
     password: config.ircPassword,
-    sasl: config.saslAccount && config.saslPassword ? { account: config.saslAccount, password: config.saslPassword } : undefined,
+    tlsCa: config.ircTlsCa,
+    tlsCert: config.ircTlsCert,
+    tlsKey: config.ircTlsKey,
+    sasl: saslOption(config),
+    loginRequired: config.saslRequired,
+    nickserv:
+      config.nickservPassword !== undefined || config.saslAccount !== undefined || config.ircTlsCert !== undefined
+        ? { service: config.nickservNick, password: config.nickservPassword, identify: config.nickservIdentify, regain: config.nickservRegain }
+        : undefined,
+    sts,
     channels: config.ircChannels,
     reconnectMinMs: config.reconnectMinMs,
     reconnectMaxMs: config.reconnectMaxMs,
@@ -436,5 +461,6 @@ function ircOptions(config: BotConfig, tuning: BridgeTuning): IrcConnectionOptio
     nickRegainMs: tuning.nickRegainMs,
     joinTimeoutMs: tuning.joinTimeoutMs,
     rejoinDelayMs: tuning.rejoinDelayMs,
+    identifyTimeoutMs: tuning.identifyTimeoutMs,
   };
 }

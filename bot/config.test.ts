@@ -1,4 +1,5 @@
-import { loadBotConfig, loadBusConfig } from './config';
+import { loadBotConfig, loadBusConfig, saslSettings } from './config';
+import { chooseMechanism } from './irc/sasl';
 import { ConfigError } from '@zenrelay/runtime';
 
 const base = { IRC_HOST: 'irc.example.org' };
@@ -62,10 +63,35 @@ describe('loadBotConfig', () => {
     [{ ...base, ZEN_RAW_ALLOW: 'JOIN,PRIV MSG' }, 'ZEN_RAW_ALLOW'],
     [{ ...base, IRC_SASL_ACCOUNT: 'only-account' }, 'IRC_SASL_PASSWORD'],
     [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ...base, IRC_TLS: 'true', IRC_TLS_CA: '/nonexistent/ca.pem' }, 'IRC_TLS_CA'],
+    [{ ...base, IRC_TLS: 'true', IRC_TLS_CERT: __filename }, 'IRC_TLS_KEY'],
+    [{ ...base, IRC_TLS_CERT: __filename, IRC_TLS_KEY: __filename }, 'IRC_TLS_CERT'],
+    [{ ...base, IRC_SASL_MECHANISM: 'EXTERNAL' }, 'IRC_SASL_MECHANISM'],
+    [{ ...base, IRC_SASL_MECHANISM: 'PLAIN' }, 'IRC_SASL_MECHANISM'],
+    [{ ...base, IRC_SASL_MECHANISM: 'SCRAM-SHA-256' }, 'IRC_SASL_MECHANISM'],
+    [{ ...base, IRC_SASL_REQUIRED: 'true' }, 'IRC_SASL_REQUIRED'],
+    [{ ...base, IRC_NICKSERV_IDENTIFY: 'IDENTIFY {account} {password}' }, 'IRC_NICKSERV_IDENTIFY'],
+    [{ ...base, IRC_NICKSERV_NICK: 'Nick Serv' }, 'IRC_NICKSERV_NICK'],
   ])('names the bad variable (%o → %s)', (env, variable) => {
     const err = errorFor(env as Record<string, string>);
     expect(err.variable).toBe(variable);
     expect(err.message.startsWith(variable)).toBe(true);
+  });
+});
+
+describe('TLS and SASL settings', () => {
+  const base = { IRC_HOST: 'irc.example.org' };
+  it('chooses EXTERNAL with a client certificate and no password, PLAIN with an account', () => {
+    const cert = loadBotConfig({ ...base, IRC_TLS: 'true', IRC_TLS_CERT: __filename, IRC_TLS_KEY: __filename, IRC_SASL_REQUIRED: 'true' });
+    expect(cert).toMatchObject({ ircTlsCert: __filename, ircTlsKey: __filename, saslRequired: true });
+    expect(loadBotConfig({ ...base, IRC_NICKSERV_PASSWORD: 'x', IRC_SASL_REQUIRED: 'true' })).toMatchObject({ nickservPassword: 'x', nickservNick: 'NickServ', nickservIdentify: 'IDENTIFY {nick} {password}', nickservRegain: 'GHOST {nick} {password}' });
+    expect(loadBotConfig({ ...base, IRC_NICKSERV_REGAIN: 'none' }).nickservRegain).toBe('');
+    expect(chooseMechanism(saslSettings(cert))).toBe('EXTERNAL');
+    expect(chooseMechanism(saslSettings(loadBotConfig({ ...base, IRC_TLS: 'true', IRC_TLS_CERT: __filename, IRC_TLS_KEY: __filename, IRC_SASL_ACCOUNT: 'a', IRC_SASL_PASSWORD: 'p' })))).toBe('PLAIN');
+  });
+
+  it('says what is missing when the CA file cannot be read', () => {
+    expect(errorFor({ ...base, IRC_TLS: 'true', IRC_TLS_CA: '/nonexistent/ca.pem' }).message).toMatch(/^IRC_TLS_CA cannot read "\/nonexistent\/ca.pem" .*give the path of a PEM file the bot can read/);
   });
 });
 

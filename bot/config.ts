@@ -1,4 +1,7 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { isChannelName, isNick, targetProblem } from '@zenrelay/protocol';
+import { templateProblem } from './irc/nickserv';
+import { chooseMechanism } from './irc/sasl';
 import {
   bool,
   busSettings,
@@ -32,6 +35,24 @@ import { parseMasks } from './trust/ignoreList';
 
 const IRC_COMMAND = /^[A-Za-z]+$/;
 
+/** A path to a file the bot can read, or undefined when empty (the contents are read at each connect, never logged). */
+function readableFile(raw: string, variable: string): string | undefined {
+  if (raw === '') return undefined;
+  try {
+    if (!statSync(raw).isFile()) throw new Error('not a file');
+    accessSync(raw, constants.R_OK);
+  } catch (err) {
+    throw new ConfigError(variable, `cannot read ${JSON.stringify(raw)} (${(err as Error).message}); give the path of a PEM file the bot can read`);
+  }
+  return raw;
+}
+
+function nickservTemplate(raw: string, variable: string): string {
+  const problem = templateProblem(raw);
+  if (problem) throw new ConfigError(variable, problem);
+  return raw.trim();
+}
+
 export { busSettings, loadBusConfig, noticeFateTtl, noticeWaitReplicas, noticeWaitTimeout, redisTarget } from '@zenrelay/runtime';
 export type { BusConfig } from '@zenrelay/runtime';
 
@@ -40,7 +61,10 @@ export const botSettings = {
   ircHost: setting('IRC_HOST', undefined, 'IRC server host name (required)', text),
   ircPort: setting('IRC_PORT', '6667', 'IRC server port', integer(1, 65535)),
   ircTls: setting('IRC_TLS', 'false', 'Connect with TLS', bool),
-  ircTlsVerify: setting('IRC_TLS_VERIFY', 'true', "Check the server's TLS certificate", bool),
+  ircTlsVerify: setting('IRC_TLS_VERIFY', 'true', "Check the server's TLS certificate; `false` is unsafe and logged as a warning at startup and on every connection", bool),
+  ircTlsCa: setting('IRC_TLS_CA', '', "CA file (PEM) that signs the IRC server's certificate, for a private CA or a self-signed server; empty = the system's CAs", readableFile),
+  ircTlsCert: setting('IRC_TLS_CERT', '', 'Client certificate file (PEM) shown to the server over TLS (certfp, SASL EXTERNAL); with IRC_TLS_KEY', readableFile),
+  ircTlsKey: setting('IRC_TLS_KEY', '', "Private key file (PEM) of IRC_TLS_CERT; its contents are read at each connection and never logged", readableFile),
   ircNick: setting('IRC_NICK', 'zenrelay', "The bot's nick; when taken, the bot uses `<nick>_` and takes it back once free", (raw, variable) => {
     if (!isNick(raw) || raw.length > 30) throw new ConfigError(variable, `${JSON.stringify(raw)} is not a valid IRC nick (letters, digits, []\\\`_^{|}-, at most 30)`);
     return raw;
@@ -54,6 +78,20 @@ export const botSettings = {
   ircPassword: setting('IRC_PASSWORD', '', 'Server password (PASS)', optionalText),
   saslAccount: setting('IRC_SASL_ACCOUNT', '', 'SASL PLAIN account (with IRC_SASL_PASSWORD)', optionalText),
   saslPassword: setting('IRC_SASL_PASSWORD', '', 'SASL PLAIN password', optionalText),
+  saslMechanism: setting('IRC_SASL_MECHANISM', '', 'SASL mechanism, `PLAIN` or `EXTERNAL` (client certificate); empty = PLAIN with IRC_SASL_ACCOUNT, else EXTERNAL with IRC_TLS_CERT, else no SASL', (raw, variable) => {
+    if (raw === '') return undefined;
+    const upper = raw.toUpperCase();
+    if (upper !== 'PLAIN' && upper !== 'EXTERNAL') throw new ConfigError(variable, 'must be PLAIN or EXTERNAL (or empty)');
+    return upper as 'PLAIN' | 'EXTERNAL';
+  }),
+  saslRequired: setting('IRC_SASL_REQUIRED', 'false', 'Never join channels unidentified: when SASL (or, without SASL, NickServ IDENTIFY) does not log the bot in, it disconnects, says why and retries with backoff', bool),
+  nickservPassword: setting('IRC_NICKSERV_PASSWORD', '', 'Password for NickServ IDENTIFY after connecting, for networks without SASL (and for GHOST); empty = no NickServ', optionalText),
+  nickservNick: setting('IRC_NICKSERV_NICK', 'NickServ', 'Nick of the nick service (e.g. `NickServ@services.example.net`)', (raw, variable) => {
+    if (!/^[^\s,:\x00-\x1f]{1,64}$/.test(raw)) throw new ConfigError(variable, 'must be one nick (or nick@server) without spaces');
+    return raw;
+  }),
+  nickservIdentify: setting('IRC_NICKSERV_IDENTIFY', 'IDENTIFY {nick} {password}', 'NickServ command to log in; `{nick}` is IRC_NICK, `{password}` IRC_NICKSERV_PASSWORD', nickservTemplate),
+  nickservRegain: setting('IRC_NICKSERV_REGAIN', 'GHOST {nick} {password}', 'NickServ command sent when IRC_NICK is taken at connect (e.g. `REGAIN {nick} {password}` on Anope/Atheme 7.3); the bot then takes its nick; `none` = never', (raw, variable) => (raw.toLowerCase() === 'none' ? '' : nickservTemplate(raw, variable))),
   sendBurst: setting('IRC_SEND_BURST', '4', 'Lines the bot may send at once before the rate applies', integer(1, 1000)),
   sendRate: setting('IRC_SEND_RATE', '1', 'Outbound lines per second after the burst; `0` = unlimited (private servers only)', decimal(0, 10000)),
   reconnectMinMs: setting('IRC_RECONNECT_MIN_MS', '1000', 'First reconnect delay; doubles on each failure (with jitter)', integer(10, 3_600_000)),
@@ -115,10 +153,31 @@ export function loadBotConfig(env: Env = process.env): BotConfig {
     const missing = config.saslAccount === undefined ? 'IRC_SASL_ACCOUNT' : 'IRC_SASL_PASSWORD';
     throw new ConfigError(missing, 'IRC_SASL_ACCOUNT and IRC_SASL_PASSWORD go together; set both or neither');
   }
+  if ((config.ircTlsCert === undefined) !== (config.ircTlsKey === undefined)) {
+    const missing = config.ircTlsCert === undefined ? 'IRC_TLS_CERT' : 'IRC_TLS_KEY';
+    throw new ConfigError(missing, 'IRC_TLS_CERT and IRC_TLS_KEY go together; set both or neither');
+  }
+  if (config.ircTlsCert !== undefined && !config.ircTls) {
+    throw new ConfigError('IRC_TLS_CERT', 'a client certificate is only shown over TLS: set IRC_TLS=true (and IRC_PORT to the TLS port)');
+  }
+  if (config.saslMechanism === 'EXTERNAL' && config.ircTlsCert === undefined) {
+    throw new ConfigError('IRC_SASL_MECHANISM', 'EXTERNAL logs in with a client certificate: set IRC_TLS_CERT and IRC_TLS_KEY');
+  }
+  if (config.saslMechanism === 'PLAIN' && config.saslAccount === undefined) {
+    throw new ConfigError('IRC_SASL_MECHANISM', 'PLAIN needs IRC_SASL_ACCOUNT and IRC_SASL_PASSWORD');
+  }
+  if (config.saslRequired && chooseMechanism(saslSettings(config)) === undefined && config.nickservPassword === undefined) {
+    throw new ConfigError('IRC_SASL_REQUIRED', 'there is no way to log in: set IRC_SASL_ACCOUNT and IRC_SASL_PASSWORD, IRC_TLS_CERT and IRC_TLS_KEY (EXTERNAL), or IRC_NICKSERV_PASSWORD');
+  }
   if (config.reconnectMaxMs < config.reconnectMinMs) {
     throw new ConfigError('IRC_RECONNECT_MAX_MS', `must be at least IRC_RECONNECT_MIN_MS (${config.reconnectMinMs})`);
   }
   return config;
+}
+
+/** The SASL part of the settings, as chooseMechanism takes it. */
+export function saslSettings(config: Pick<BotConfig, 'saslMechanism' | 'saslAccount' | 'saslPassword' | 'ircTlsCert'>): Parameters<typeof chooseMechanism>[0] {
+  return { mechanism: config.saslMechanism, account: config.saslAccount, password: config.saslPassword, clientCert: config.ircTlsCert };
 }
 
 /** Where ZenIRCBot's `send_admin_message` goes: ZEN_ADMIN_CHANNEL, else the first channel, else nowhere (''). */

@@ -6,6 +6,7 @@ const SECRETS = {
   IRC_PASSWORD: 'serverpass-7f3a',
   IRC_SASL_ACCOUNT: 'zenacct',
   IRC_SASL_PASSWORD: 'saslpass-91bc',
+  IRC_NICKSERV_PASSWORD: 'nickservpass-3e8d',
   REDIS_URL: 'rediss://zenuser:redispass-55d1@redis.example:6380/2',
 };
 
@@ -14,10 +15,11 @@ describe('redactConfig', () => {
     const config = loadBotConfig({ IRC_HOST: 'irc.example.org', IRC_CHANNELS: '#zen', ...SECRETS });
     const logged = redactConfig(config);
     const text = JSON.stringify(logged);
-    for (const secret of ['serverpass-7f3a', 'saslpass-91bc', 'redispass-55d1', 'zenuser']) expect(text).not.toContain(secret);
+    for (const secret of ['serverpass-7f3a', 'saslpass-91bc', 'nickservpass-3e8d', 'redispass-55d1', 'zenuser']) expect(text).not.toContain(secret);
     expect(logged).toMatchObject({
       ircPassword: '***',
       saslPassword: '***',
+      nickservPassword: '***',
       saslAccount: 'zenacct',
       redisUrl: 'rediss://***@redis.example:6380/2',
       ircHost: 'irc.example.org',

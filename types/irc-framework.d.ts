@@ -13,6 +13,8 @@ declare module 'irc-framework' {
     tls?: boolean;
     rejectUnauthorized?: boolean;
     account?: { account?: string; password?: string };
+    /** `EXTERNAL` for a client-certificate login (irc-framework sends `AUTHENTICATE +`); default PLAIN. */
+    sasl_mechanism?: string;
     version?: string | null;
     auto_reconnect?: boolean;
     ping_interval?: number;
@@ -175,6 +177,9 @@ declare module 'irc-framework' {
     'socket connected': [];
     close: [boolean];
     'ping timeout': [];
+    /** One CAP LS (or NEW) line's capabilities, name → value ('' when it has none; a null-prototype object). */
+    'cap ls': [{ command: string; capabilities: Record<string, string> }];
+    'cap new': [{ command: string; capabilities: Record<string, string> }];
     debug: [string];
   }
 
@@ -185,7 +190,7 @@ declare module 'irc-framework' {
     user: { nick: string; username: string; host: string; away: boolean };
     network: {
       options: Record<string, unknown> & { PREFIX?: Array<{ symbol: string; mode: string }> };
-      cap: { isEnabled(cap: string): boolean; enabled: string[] };
+      cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string> };
       supports(feature: string): unknown;
     };
     connection: { end(data?: string, hadError?: boolean): void; connected: boolean };

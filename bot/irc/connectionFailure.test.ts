@@ -42,6 +42,22 @@ describe('classifySocketError', () => {
     expect(classifySocketError(socketError('CERT_HAS_EXPIRED'), tls).message).toContain('expired');
   });
 
+  it('points at IRC_TLS_CA for an untrusted certificate, naming the CA file when one is set', () => {
+    const none = classifySocketError(socketError('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), tls);
+    expect(none.hint).toMatch(/set IRC_TLS_CA to that CA file/);
+    const wrong = classifySocketError(socketError('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), { ...tls, ca: '/etc/zen/other-ca.pem' });
+    expect(wrong).toMatchObject({ cause: 'certificate' });
+    expect(wrong.hint).toContain('IRC_TLS_CA (/etc/zen/other-ca.pem) did not sign this certificate');
+    expect(classifySocketError(socketError('SELF_SIGNED_CERT_IN_CHAIN'), { ...tls, ca: '/x.pem' }).hint).toContain('IRC_TLS_CA (/x.pem)');
+  });
+
+  it('names what a certificate is for when the host name does not match, and says to fix IRC_HOST', () => {
+    const err = Object.assign(socketError('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"), { cert: { subjectaltname: 'DNS:irc.example.net' } });
+    const f = classifySocketError(err, tls);
+    expect(f.message).toContain('it is for DNS:irc.example.net');
+    expect(f.hint).toMatch(/set IRC_HOST to a name the certificate is issued for/);
+  });
+
   it('asks whether IRC_TLS is right when TLS meets a plain-text server', () => {
     const f = classifySocketError(socketError('ERR_SSL_WRONG_VERSION_NUMBER', 'C0:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), tls);
     expect(f.cause).toBe('tls_plaintext');

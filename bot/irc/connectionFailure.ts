@@ -21,6 +21,10 @@ export type FailureCause =
   | 'banned'
   | 'server_error'
   | 'ping_timeout'
+  | 'tls_files'
+  | 'sasl'
+  | 'nickserv'
+  | 'sts_upgrade'
   | 'closed';
 
 export interface ConnectionFailure {
@@ -35,6 +39,8 @@ export interface Target {
   host: string;
   port: number;
   tls: boolean;
+  /** IRC_TLS_CA, when set: named in certificate errors. */
+  ca?: string;
 }
 
 const TLS_HINT = 'is IRC_TLS right? (IRC_TLS=true needs a TLS port, often 6697; plain text is usually 6667)';
@@ -65,11 +71,7 @@ export function classifySocketError(err: Error & { code?: string }, target: Targ
   const where = `${target.host}:${target.port}`;
   const certCheck = Object.hasOwn(CERT_CHECKS, code) ? CERT_CHECKS[code] : undefined;
   if (certCheck !== undefined) {
-    return {
-      cause: 'certificate',
-      message: `TLS certificate of ${where} rejected: ${certCheck} (${code})`,
-      hint: 'use the name the certificate is issued for in IRC_HOST, or for a test server set IRC_TLS_VERIFY=false',
-    };
+    return { cause: 'certificate', message: `TLS certificate of ${where} rejected: ${certCheck} (${code})${certDetail(err)}`, hint: certificateHint(code, target) };
   }
   switch (code) {
     case 'ECONNREFUSED':
@@ -102,6 +104,54 @@ export function classifySocketError(err: Error & { code?: string }, target: Targ
     return { cause: 'tls_handshake', message: `TLS handshake with ${where} failed: ${cleanServerText(err.message, 160)}`, hint: TLS_HINT };
   }
   return { cause: 'closed', message: `connection to ${where} failed: ${cleanServerText(err.message, 160)}${code ? ` (${code})` : ''}`, hint: 'check IRC_HOST and IRC_PORT' };
+}
+
+/** The names a rejected certificate is for (Node puts the peer certificate on ERR_TLS_CERT_ALTNAME_INVALID). */
+function certDetail(err: Error & { code?: string; cert?: { subjectaltname?: string; subject?: { CN?: string } } }): string {
+  if (err.code !== 'ERR_TLS_CERT_ALTNAME_INVALID') return '';
+  const names = err.cert?.subjectaltname ?? (err.cert?.subject?.CN ? `CN=${err.cert.subject.CN}` : undefined);
+  return names ? `; it is for ${cleanServerText(names, 200)}` : '';
+}
+
+function certificateHint(code: string, target: Target): string {
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `set IRC_HOST to a name the certificate is issued for (connecting by IP address needs the address in the certificate)`;
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' || code === 'CERT_REVOKED') {
+    return "the server's certificate must be renewed (ask its operators); IRC_TLS_VERIFY=false skips the check, unsafe";
+  }
+  const ca = target.ca
+    ? `IRC_TLS_CA (${target.ca}) did not sign this certificate: point IRC_TLS_CA at the CA that did`
+    : 'if the server uses a private CA or a self-signed certificate, set IRC_TLS_CA to that CA file (or to the certificate itself)';
+  return `${ca}; IRC_TLS_VERIFY=false skips the check (unsafe: anyone on the path can read and change the traffic)`;
+}
+
+/** A CA, client certificate or key file that cannot be read at connect time. */
+export function tlsFileUnreadable(variable: string, path: string, err: Error & { code?: string }): ConnectionFailure {
+  return {
+    cause: 'tls_files',
+    message: `cannot read ${variable} (${path}): ${cleanServerText(err.message, 160)}`,
+    hint: `check that ${variable} names a PEM file the bot's user can read`,
+  };
+}
+
+/** SASL did not log the bot in while IRC_SASL_REQUIRED=true (the bot disconnects and retries). */
+export function saslRequiredFailure(message: string, hint: string): ConnectionFailure {
+  return { cause: 'sasl', message, hint };
+}
+
+/** NickServ did not confirm the login while IRC_SASL_REQUIRED=true (no SASL configured, IRC_NICKSERV_PASSWORD is). */
+export function nickservFailure(message: string, hint: string): ConnectionFailure {
+  return { cause: 'nickserv', message, hint };
+}
+
+/** Not a failure: the plain-text server advertised STS; the bot reconnects with TLS at once. */
+export function stsUpgrade(target: Target, port: number): ConnectionFailure {
+  return {
+    cause: 'sts_upgrade',
+    message: `${target.host}:${target.port} asks for TLS (IRCv3 sts): reconnecting with TLS to port ${port}`,
+    hint: 'nothing to do; set IRC_TLS=true and IRC_PORT to that port to connect with TLS directly',
+  };
 }
 
 /** The text of a server's `ERROR` line (the last parameter) as a failure. */

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import NetTransport = require('irc-framework/src/transports/net');
 import { LineReader } from './lineReader';
 import { fitOutgoingLine, type FittedLine, type WireIdentity } from './lineWriter';
@@ -15,6 +17,9 @@ import { fitOutgoingLine, type FittedLine, type WireIdentity } from './lineWrite
  * - writing: every line irc-framework writes (registration, PONG, CAP, JOIN,
  *   and the send queue's lines via client.raw) passes fitOutgoingLine with the
  *   bot's current identity: one writer for everything.
+ * - TLS: the socket is made here, with what irc-framework cannot pass to
+ *   tls.connect: the CA (IRC_TLS_CA) and the client certificate and key
+ *   (IRC_TLS_CERT / IRC_TLS_KEY), read by the connection at each attempt.
  */
 
 /** too_long: dropped unread; handler_error: threw while handled; reply_overflow: an unfinished multi-line reply grew too big and was dropped. */
@@ -27,7 +32,32 @@ export interface TransportHooks {
   onBadLine(reason: BadLineReason, detail: { line?: string; bytes?: number; error?: unknown }): void;
   /** A line the bot wrote was changed or dropped by the writer. */
   onLineFixed(line: string, fitted: FittedLine): void;
+  /** TLS settings for this connection attempt (undefined: plain text). */
+  tls?(): TlsSettings | undefined;
 }
+
+/** What the TLS socket is made with: CA, client certificate and key as PEM contents. */
+export interface TlsSettings {
+  rejectUnauthorized: boolean;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+/** The parts of irc-framework's transport (src/transports/net.js) a TLS connect needs. */
+interface NetInternals {
+  options: { host: string; port: number; ping_interval?: number; ping_timeout?: number };
+  socket: unknown;
+  state: number;
+  requested_disconnect: boolean;
+  incoming_buffer: Buffer;
+  disposeSocket(): void;
+  setEncoding(encoding: string): boolean;
+  _onSocketCreate(options: unknown, socket: unknown): void;
+}
+
+/** irc-framework's SOCK_CONNECTING. */
+const SOCK_CONNECTING = 1;
 
 export type TransportClass = new (options: unknown) => NetTransport;
 
@@ -41,7 +71,32 @@ export function guardedTransport(hooks: TransportHooks): TransportClass {
 
     override connect(): void {
       this.reader.reset();
-      super.connect();
+      const tls = hooks.tls?.();
+      if (!tls) {
+        super.connect();
+        return;
+      }
+      // irc-framework's own TLS connect, with the CA and client certificate added.
+      const self = this as unknown as NetInternals;
+      const { host, port } = self.options;
+      self.disposeSocket();
+      self.requested_disconnect = false;
+      self.incoming_buffer = Buffer.alloc(0);
+      self.setEncoding('utf8');
+      self.state = SOCK_CONNECTING;
+      const options: ConnectionOptions = {
+        host,
+        port,
+        // SNI is sent for names only (RFC 6066 forbids an IP address there).
+        servername: isIP(host) ? undefined : host,
+        rejectUnauthorized: tls.rejectUnauthorized,
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+      };
+      const socket = tlsConnect(options);
+      self.socket = socket;
+      self._onSocketCreate(self.options, socket);
     }
 
     override onSocketData(data: Buffer): void {

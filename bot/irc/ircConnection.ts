@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { Client, ClientOptions } from 'irc-framework';
 import type { Logger } from '@zenrelay/runtime';
 import { RepeatedFailures } from '@zenrelay/runtime';
 import { attemptAfterClose, backoffDelay, STABLE_CONNECTION_MS } from './backoff';
-import { guardedTransport, type BadLineReason, type TransportClass } from './guardedTransport';
+import { guardedTransport, type BadLineReason, type TlsSettings, type TransportClass } from './guardedTransport';
 import type { FittedLine } from './lineWriter';
 import {
   classifyNumeric,
@@ -14,16 +15,22 @@ import {
   ConnectionFailure,
   looksLikeIrc,
   looksLikeTlsRecord,
+  nickservFailure,
   notIrc,
   pingTimeout,
   plaintextOnTlsPort,
   registrationTimeout,
+  saslRequiredFailure,
+  stsUpgrade,
   Target,
+  tlsFileUnreadable,
   tlsHandshakeTimeout,
 } from './connectionFailure';
+import { renderCommand, serviceLine } from './nickserv';
 import { alternativeNick } from './nicks';
 import { CHECK_EVERY_LINES, replyCaches, trimNetworkTokens, trimReplyCaches } from './replyCaches';
-import { saslFailureMessage } from './sasl';
+import { saslFailureMessage, saslFailureText, type SaslMechanism } from './sasl';
+import { StsPolicies, type Endpoint } from './stsPolicies';
 
 /**
  * Keeps the bot on IRC, whatever happens: a fresh irc-framework client per
@@ -45,7 +52,20 @@ export interface IrcConnectionOptions {
   username: string;
   realname: string;
   password?: string;
-  sasl?: { account: string; password: string };
+  /** IRC_TLS_CA, IRC_TLS_CERT, IRC_TLS_KEY: paths, read at each TLS connection. */
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  /** SASL: PLAIN with account and password, or EXTERNAL (the client certificate). */
+  sasl?: { mechanism: SaslMechanism; account?: string; password?: string };
+  /** IRC_SASL_REQUIRED: never join unidentified; a failed login disconnects and retries. */
+  loginRequired?: boolean;
+  /** NickServ: IDENTIFY after connecting when SASL did not log in, GHOST/REGAIN when the nick is taken. */
+  nickserv?: { service: string; password?: string; identify: string; regain: string };
+  /** STS state (policy kept across restarts by its store); default: in memory only. */
+  sts?: StsPolicies;
+  /** How long NickServ has to confirm IDENTIFY (900) when login is required. Default 15 s. */
+  identifyTimeoutMs?: number;
   channels: string[];
   reconnectMinMs: number;
   reconnectMaxMs: number;
@@ -126,6 +146,19 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private readonly transport: TransportClass;
   /** The nick the bot registers with and takes back: IRC_NICK, until an `admin.nick` request changes it. */
   private wantedNick: string;
+  private readonly sts: StsPolicies;
+  /** Where the current attempt connects (IRC_PORT/IRC_TLS, or TLS by STS). */
+  private endpoint: Endpoint;
+  /** The TLS settings of the current attempt (files read at connect). */
+  private tlsSettings: TlsSettings | undefined;
+  /** Logged in to services on the current connection (900). */
+  private loggedIn = false;
+  /** The last notice from the nick service on this connection, quoted when a login fails. */
+  private lastServiceNotice: string | undefined;
+  /** A GHOST/REGAIN was sent: take the nick at NickServ's answer. */
+  private regainSent = false;
+  /** Joins wait for the NickServ login (IRC_SASL_REQUIRED without SASL). */
+  private waitingForLogin = false;
 
   constructor(
     private readonly options: IrcConnectionOptions,
@@ -139,16 +172,35 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       this.wanted.set(channel.toLowerCase(), channel);
       this.configured.add(channel.toLowerCase());
     }
+    this.sts = options.sts ?? new StsPolicies(options.host, undefined, log);
+    this.endpoint = { port: options.port, tls: options.tls };
     this.transport = guardedTransport({
       identity: () => this.identityNow,
+      tls: () => this.tlsSettings,
       onBadLine: (reason, detail) => this.emit('badLine', { reason, ...detail }),
-      onLineFixed: (line, fitted) => this.emit('lineFixed', { line, fitted }),
+      // A NickServ command carries a password: a fixed one is reported without its text.
+      onLineFixed: (line, fitted) => this.emit('lineFixed', { line: this.isServiceCommand(line) ? `PRIVMSG ${options.nickserv?.service} :***` : line, fitted }),
     });
     this.failures = new RepeatedFailures(log, { what: 'IRC' });
   }
 
   private get target(): Target {
-    return { host: this.options.host, port: this.options.port, tls: this.options.tls };
+    return { host: this.options.host, port: this.endpoint.port, tls: this.endpoint.tls, ca: this.options.tlsCa };
+  }
+
+  /** Whether the current attempt checks the server's certificate (always, when STS chose TLS). */
+  private get verifying(): boolean {
+    return this.endpoint.tls && (this.endpoint.via !== undefined || this.options.tlsVerify);
+  }
+
+  /** Where the bot connects now: IRC_PORT/IRC_TLS, or the TLS port an STS policy or upgrade names. */
+  get currentEndpoint(): Endpoint {
+    return { ...this.endpoint };
+  }
+
+  /** Whether the bot is logged in to services on the current connection. */
+  get isLoggedIn(): boolean {
+    return this.loggedIn;
   }
 
   get isReady(): boolean {
@@ -269,6 +321,12 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.failure = undefined;
     this.socketError = undefined;
     this.receivedAny = false;
+    this.loggedIn = false;
+    this.lastServiceNotice = undefined;
+    this.regainSent = false;
+    this.waitingForLogin = false;
+    this.endpoint = this.sts.endpoint({ port: this.options.port, tls: this.options.tls });
+    const tlsProblem = this.prepareTls();
     const client = new Client();
     this.client = client;
     this.bindLifecycle(client);
@@ -277,11 +335,39 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.connectionTimer(registrationMs, () => {
       if (this.state === 'connecting') this.fail(client, registrationTimeout(this.target, registrationMs, this.receivedAny));
     });
+    if (tlsProblem) {
+      // A CA, certificate or key that cannot be read: this attempt fails at once, retried like any other.
+      this.failure = tlsProblem;
+      queueMicrotask(() => this.onClose(client));
+      return;
+    }
     client.connect(this.clientOptions());
-    const fields = { host: this.options.host, port: this.options.port, tls: this.options.tls, attempt: this.attempt };
+    const fields = { host: this.options.host, port: this.endpoint.port, tls: this.endpoint.tls, ...(this.endpoint.via ? { via: this.endpoint.via } : {}), attempt: this.attempt };
     // The first attempt is worth a line; retries are summarised by `failures`.
     if (this.attempt === 0) this.log.info(fields, 'connecting to IRC');
     else this.log.debug(fields, 'connecting to IRC');
+  }
+
+  /** Reads IRC_TLS_CA / IRC_TLS_CERT / IRC_TLS_KEY for this attempt; a failure when one cannot be read. */
+  private prepareTls(): ConnectionFailure | undefined {
+    this.tlsSettings = undefined;
+    if (!this.endpoint.tls) return undefined;
+    const settings: TlsSettings = { rejectUnauthorized: this.verifying };
+    const files: Array<[keyof TlsSettings & ('ca' | 'cert' | 'key'), string, string | undefined]> = [
+      ['ca', 'IRC_TLS_CA', this.options.tlsCa],
+      ['cert', 'IRC_TLS_CERT', this.options.tlsCert],
+      ['key', 'IRC_TLS_KEY', this.options.tlsKey],
+    ];
+    for (const [field, variable, path] of files) {
+      if (path === undefined) continue;
+      try {
+        settings[field] = readFileSync(path);
+      } catch (err) {
+        return tlsFileUnreadable(variable, path, err as Error);
+      }
+    }
+    this.tlsSettings = settings;
+    return undefined;
   }
 
   /** Ends the current attempt for `failure` (kept unless a reason is already known). */
@@ -293,7 +379,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
 
   /** Watches the raw socket: a TLS handshake that never completes, or TLS bytes answering plain text. */
   private watchSocket(client: Client, socket: Socket): void {
-    if (this.options.tls) {
+    if (this.endpoint.tls) {
       const ms = this.options.tlsHandshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS;
       let done = false;
       client.once('socket connected', () => (done = true));
@@ -322,17 +408,20 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private clientOptions(): ClientOptions {
     const { options } = this;
     const pingTimeout = options.pingTimeoutSeconds;
+    const sasl = options.sasl;
     return {
       host: options.host,
-      port: options.port,
-      tls: options.tls,
-      rejectUnauthorized: options.tlsVerify,
+      port: this.endpoint.port,
+      // TLS sockets are made by the transport (with IRC_TLS_CA and the client certificate).
+      tls: this.endpoint.tls,
+      rejectUnauthorized: this.verifying,
       nick: this.wantedNick,
       username: options.username,
       gecos: options.realname,
       password: options.password,
       // An account object without credentials stops irc-framework from reusing the server password for SASL.
-      account: options.sasl ? { account: options.sasl.account, password: options.sasl.password } : {},
+      account: sasl?.mechanism === 'PLAIN' && sasl.account !== undefined ? { account: sasl.account, password: sasl.password ?? '' } : {},
+      ...(sasl?.mechanism === 'EXTERNAL' ? { sasl_mechanism: 'EXTERNAL' } : {}),
       // CTCP VERSION is answered through the send queue, not straight to the socket.
       version: null,
       auto_reconnect: false,
@@ -411,8 +500,11 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       this.log.warn({ error: event.error, reason: event.reason, target, command }, `IRC error reply${target ? ` to ${command ?? 'a command'} for ${target}` : ''}`);
       if (event.channel && this.state === 'registered') this.maybeReady(event.channel);
     });
-    client.on('sasl failed', (event) => this.log.error({ reason: event.reason, server: event.message }, saslFailureMessage(event.reason)));
-    client.on('loggedin', (event) => this.log.info({ account: event.account }, 'logged in to services'));
+    client.on('sasl failed', (event) => this.onSaslFailed(client, event.reason, event.message));
+    client.on('loggedin', (event) => this.onLoggedIn(client, event.account));
+    client.on('cap ls', (event) => this.onCaps(client, event.capabilities));
+    client.on('cap new', (event) => this.onCaps(client, event.capabilities));
+    client.on('notice', (event) => this.onNotice(client, event.nick, event.message));
     client.on('ping timeout', () => {
       this.failure ??= pingTimeout(this.options.pingTimeoutSeconds);
     });
@@ -463,12 +555,112 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.identityNow = { nick };
     if (old !== nick) this.emit('nick', { old, new: nick });
     this.log.info({ nick, ...(this.failures.attempts > 0 ? { afterFailedAttempts: this.failures.attempts } : {}) }, 'registered on IRC');
+    if (this.endpoint.tls && !this.verifying) {
+      this.log.warn({ host: this.options.host, port: this.endpoint.port }, 'connected to IRC over TLS WITHOUT checking the server certificate (IRC_TLS_VERIFY=false): anyone on the path can read and change this connection');
+    }
     this.emit('registered', { nick });
-    this.joinWanted();
+    if (!this.afterRegistration(client, nick)) return;
     if (nick !== this.wantedNick) this.scheduleRegain();
   }
 
+  /**
+   * Login after registration: a required SASL login that did not happen ends
+   * the connection; otherwise NickServ IDENTIFY (when SASL did not log in)
+   * and GHOST/REGAIN (when the nick is taken), then the joins — after the
+   * NickServ login when login is required. False when the connection is ending.
+   */
+  private afterRegistration(client: Client, nick: string): boolean {
+    const { sasl, nickserv, loginRequired } = this.options;
+    if (loginRequired && sasl && !this.loggedIn) {
+      const text = saslFailureText('capability_missing', sasl.mechanism);
+      this.fail(client, saslRequiredFailure(`registered without a SASL ${sasl.mechanism} login: ${text.why}; IRC_SASL_REQUIRED=true, so the bot does not join unidentified`, text.hint));
+      return false;
+    }
+    const identify = nickserv?.password !== undefined && !this.loggedIn;
+    if (identify) this.serviceCommand(client, nickserv.identify);
+    if (nickserv && nickserv.regain !== '' && nick.toLowerCase() !== this.options.nick.toLowerCase() && (this.loggedIn || nickserv.password !== undefined)) {
+      this.serviceCommand(client, nickserv.regain);
+      this.regainSent = true;
+    }
+    if (loginRequired && identify) {
+      this.waitingForLogin = true;
+      const ms = this.options.identifyTimeoutMs ?? 15_000;
+      this.connectionTimer(ms, () => {
+        if (client !== this.client || !this.waitingForLogin) return;
+        const said = this.lastServiceNotice ? `; ${nickserv.service} said: ${JSON.stringify(this.lastServiceNotice)}` : '';
+        this.fail(
+          client,
+          nickservFailure(
+            `${nickserv.service} did not confirm the login within ${Math.round(ms / 1000)} s${said}; IRC_SASL_REQUIRED=true, so the bot does not join unidentified`,
+            'check IRC_NICKSERV_PASSWORD (and IRC_NICKSERV_IDENTIFY, IRC_NICKSERV_NICK for this network)',
+          ),
+        );
+      });
+      return true;
+    }
+    this.joinWanted();
+    return true;
+  }
+
+  /** Whether `line` is one of the bot's own NickServ commands (IDENTIFY, GHOST: they carry the password). */
+  private isServiceCommand(line: string): boolean {
+    const service = this.options.nickserv?.service;
+    return service !== undefined && line.toLowerCase().startsWith(`privmsg ${service.toLowerCase()} :`);
+  }
+
+  /** Sends a NickServ command (template filled in) straight to the socket; never logged. */
+  private serviceCommand(client: Client, template: string): void {
+    const nickserv = this.options.nickserv;
+    if (!nickserv) return;
+    client.raw(serviceLine(nickserv.service, renderCommand(template, { nick: this.options.nick, password: nickserv.password ?? '' })));
+  }
+
+  private onNotice(client: Client, from: string | undefined, message: string): void {
+    const service = this.options.nickserv?.service.split('@')[0].toLowerCase();
+    if (client !== this.client || service === undefined || from?.toLowerCase() !== service) return;
+    this.lastServiceNotice = cleanNotice(message);
+    this.log.debug({ from, notice: this.lastServiceNotice }, 'notice from the nick service');
+    if (this.regainSent && this.isRegistered && this.identityNow.nick.toLowerCase() !== this.options.nick.toLowerCase()) {
+      // The answer to GHOST/REGAIN: the nick should be free now (REGAIN may already have renamed us).
+      this.regainSent = false;
+      this.writeLine(`NICK ${this.options.nick}`);
+    }
+  }
+
+  private onLoggedIn(client: Client, account: string): void {
+    if (client !== this.client) return;
+    this.loggedIn = true;
+    this.log.info({ account }, 'logged in to services');
+    if (this.waitingForLogin && this.state === 'registered') {
+      this.waitingForLogin = false;
+      this.joinWanted();
+    }
+  }
+
+  private onSaslFailed(client: Client, reason: string, serverText: string | undefined): void {
+    if (client !== this.client) return;
+    const mechanism = this.options.sasl?.mechanism ?? 'PLAIN';
+    const offered = client.network.cap.available.get('sasl') || undefined;
+    if (!this.options.loginRequired) {
+      this.log.error({ reason, server: serverText, mechanism }, saslFailureMessage(reason, mechanism, offered));
+      return;
+    }
+    const text = saslFailureText(reason, mechanism, offered);
+    const why = text.why.startsWith('(') ? `failed ${text.why}` : text.why;
+    this.fail(client, saslRequiredFailure(`SASL ${mechanism} did not log the bot in: ${why}; IRC_SASL_REQUIRED=true, so the bot disconnects instead of joining unidentified`, text.hint));
+  }
+
+  /** An `sts` capability on CAP LS/NEW: upgrade a plain-text connection, remember a policy seen over verified TLS. */
+  private onCaps(client: Client, capabilities: Record<string, string>): void {
+    if (client !== this.client || !Object.hasOwn(capabilities, 'sts')) return;
+    // An unverified TLS connection proves nothing about who sent the policy.
+    if (this.endpoint.tls && !this.verifying) return;
+    const action = this.sts.advertised(capabilities.sts, { port: this.endpoint.port, secure: this.endpoint.tls });
+    if (action.kind === 'upgrade') this.fail(client, stsUpgrade(this.target, action.port));
+  }
+
   private joinWanted(): void {
+    if (this.state !== 'registered') return;
     const channels = this.wantedChannels;
     if (channels.length === 0) {
       this.maybeReady();
@@ -548,6 +740,17 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
       this.failure ?? (this.socketError ? classifySocketError(this.socketError, this.target) : closedWithoutReason(this.target, wasRegistered));
     this.state = 'waiting';
     this.emit('disconnected', { reason: failure.message, cause: failure.cause });
+    if (failure.cause === 'sts_upgrade') {
+      // Not a failure: straight back, with TLS (StsPolicies now names the port).
+      this.log.info({ host: this.options.host, from: this.endpoint.port, to: this.sts.endpoint({ port: this.options.port, tls: this.options.tls }).port }, failure.message);
+      this.registeredAt = undefined;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.state === 'waiting') this.connect();
+      }, 0);
+      this.timers.add(timer);
+      return;
+    }
     // The backoff starts over only after a connection that stayed up a while (see attemptAfterClose).
     const registeredForMs = this.registeredAt === undefined ? undefined : performance.now() - this.registeredAt;
     this.attempt = attemptAfterClose(this.attempt, registeredForMs);
@@ -586,4 +789,11 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
 /** A channel name from a server line, fit to be written back in a JOIN (a malformed line may have none). */
 function validChannel(channel: unknown): channel is string {
   return typeof channel === 'string' && /^[#&+!][^\s,\x00\x07]{1,199}$/.test(channel);
+}
+
+/** A services notice fit for a log field and an error message. */
+function cleanNotice(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, '').replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }

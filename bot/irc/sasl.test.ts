@@ -1,4 +1,4 @@
-import { saslFailureMessage } from './sasl';
+import { chooseMechanism, saslFailureMessage, saslFailureText } from './sasl';
 
 describe('saslFailureMessage', () => {
   it('blames the credentials only when the server rejected them', () => {
@@ -19,5 +19,31 @@ describe('saslFailureMessage', () => {
       expect(saslFailureMessage(reason)).toMatch(/^SASL authentication failed.*going on without an account/);
     }
     expect(saslFailureMessage('too_long')).toBe('SASL authentication failed (too_long); going on without an account');
+  });
+});
+
+describe('saslFailureMessage for EXTERNAL', () => {
+  it('blames the client certificate, not a password, and names what the server offers', () => {
+    expect(saslFailureMessage('fail', 'EXTERNAL')).toMatch(/rejected the client certificate \(IRC_TLS_CERT\)/);
+    expect(saslFailureMessage('fail', 'EXTERNAL')).not.toMatch(/IRC_SASL_PASSWORD/);
+    expect(saslFailureMessage('unsupported_mechanism', 'EXTERNAL', 'PLAIN')).toMatch(/does not offer SASL EXTERNAL \(it offers PLAIN\)/);
+  });
+});
+
+describe('saslFailureText', () => {
+  it('gives a hint for every reason, pointing at NickServ when there is no SASL', () => {
+    expect(saslFailureText('capability_missing').hint).toMatch(/IRC_NICKSERV_PASSWORD/);
+    expect(saslFailureText('fail', 'EXTERNAL').hint).toMatch(/CERT ADD/);
+    expect(saslFailureText('unsupported_mechanism', 'EXTERNAL').hint).toMatch(/IRC_SASL_MECHANISM=PLAIN/);
+    expect(saslFailureText('weird').hint).not.toBe('');
+  });
+});
+
+describe('chooseMechanism', () => {
+  it('takes the explicit mechanism, else PLAIN with an account, else EXTERNAL with a certificate, else none', () => {
+    expect(chooseMechanism({ mechanism: 'EXTERNAL', account: 'a', password: 'p' })).toBe('EXTERNAL');
+    expect(chooseMechanism({ account: 'a', password: 'p', clientCert: '/c.pem' })).toBe('PLAIN');
+    expect(chooseMechanism({ clientCert: '/c.pem' })).toBe('EXTERNAL');
+    expect(chooseMechanism({})).toBeUndefined();
   });
 });

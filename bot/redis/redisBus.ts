@@ -79,6 +79,11 @@ export class RedisBus {
     this.pub.on('close', () => this.dropEvents(this.events.setCapacity(this.options.inBufferMax)));
   }
 
+  /** The publishing connection, for the bot's few keys of its own (e.g. the STS policy). */
+  get commands(): RedisConnection {
+    return this.pub;
+  }
+
   get connected(): boolean {
     return this.pub.status === 'ready' && this.sub.status === 'ready';
   }

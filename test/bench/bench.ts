@@ -9,12 +9,17 @@
  * bench-results/bench-<time>.json (+ latest.json and a chart); a full run
  * also writes the chart to docs/benchmarks.svg.
  *
- * Exit code: 1 when a scenario did not complete or on a gross regression
- * (out < 1,000 lines/s). Missed targets are reported, never fatal: timing
+ * Some scenarios start more servers: `redis` a Sentinel set and a six-node
+ * Cluster, `flood` two InspIRCd that kill flooders; `zenircbot` runs
+ * ZenIRCBot 2.2.1 from BENCH_ZENIRCBOT_DIR (full runs only).
+ *
+ * Exit code: 1 when a scenario did not complete, on a gross regression
+ * (out < 1,000 lines/s) or when InspIRCd disconnected a rate-limited bot. Missed targets are reported, never fatal: timing
  * on a shared machine is noise, the table says how far off it is.
  *
  * Options: --quick; --only=roundtrip,out,...; --profile (node --cpu-prof
- * of the zen processes into bench-results/profiles, summarised at the end).
+ * of the zen processes into bench-results/profiles, summarised at the end);
+ * --soak (the long soak alone: 10 minutes, BENCH_SOAK_SECONDS to change).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -32,16 +37,20 @@ import { ingest } from './scenarios/ingest';
 import { inStream } from './scenarios/inStream';
 import { memory } from './scenarios/memory';
 import { out } from './scenarios/out';
+import { redisTopologies } from './scenarios/redisTopologies';
 import { roundTrip } from './scenarios/roundTrip';
 import { soak } from './scenarios/soak';
+import { zenircbot } from './scenarios/zenircbot';
 
 const SCENARIOS: ReadonlyArray<[string, (ctx: BenchContext) => Promise<void>]> = [
   ['roundtrip', roundTrip],
+  ['zenircbot', zenircbot],
   ['ingest', ingest],
   ['instream', inStream],
   ['out', out],
   ['memory', memory],
   ['durable', durable],
+  ['redis', redisTopologies],
   ['flood', flood],
   ['soak', soak],
 ];
@@ -54,7 +63,9 @@ function parseOptions(argv: string[]): BenchOptions {
   for (const name of only) {
     if (!SCENARIOS.some(([n]) => n === name)) throw new Error(`--only: no scenario ${JSON.stringify(name)}; scenarios: ${SCENARIOS.map(([n]) => n).join(', ')}`);
   }
-  const options: BenchOptions = { quick: argv.includes('--quick'), only };
+  const soak = argv.includes('--soak');
+  if (soak && only.length === 0) only.push('soak');
+  const options: BenchOptions = { quick: argv.includes('--quick'), only, soak };
   if (argv.includes('--profile')) options.profileDir = join(repoRoot, 'bench-results', 'profiles');
   return options;
 }
@@ -75,7 +86,8 @@ function machine(): Record<string, string | number> {
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 1024 ** 3),
     redis: version('redis-server', ['--version'], /v=(\S+)/),
-    ngircd: version('ngircd', ['--version'], /ngIRCd (\S+)/),
+    ngircd: version('ngircd', ['--version'], /ngIRCd (\S+?)-/),
+    inspircd: version('inspircd', ['--version'], /InspIRCd-(\S+)/),
   };
 }
 
@@ -132,7 +144,7 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, 'bench.svg'), chart);
   if (!options.quick && options.only.length === 0) writeFileSync(join(repoRoot, 'docs', 'benchmarks.svg'), chart);
 
-  process.stdout.write(`\nzenrelay bench (${options.quick ? 'quick, ' : ''}${report.seconds} s; node ${m.node}, ${m.cores} × ${m.cpu}, redis ${m.redis}, ngircd ${m.ngircd})\n`);
+  process.stdout.write(`\nzenrelay bench (${options.quick ? 'quick, ' : ''}${report.seconds} s; node ${m.node}, ${m.cores} × ${m.cpu}, redis ${m.redis}, ngircd ${m.ngircd}, inspircd ${m.inspircd})\n`);
   process.stdout.write(table(results, failures));
   process.stdout.write(`\nJSON: ${file}\n`);
   if (options.profileDir) {

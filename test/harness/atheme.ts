@@ -1,7 +1,8 @@
 /**
  * Real Atheme services (Debian's atheme-services 7.2) linked to a test
  * InspIRCd started with `startInspircd({ services: {} })`: NickServ (REGISTER
- * logs the user in at once, no e-mail verification) and SaslServ (SASL PLAIN).
+ * logs the user in at once, no e-mail verification; CERT for certfp; GHOST)
+ * and SaslServ (SASL PLAIN and EXTERNAL).
  *
  * Atheme 7.2 speaks InspIRCd's linking protocol 1202 (InspIRCd 2.0), which
  * InspIRCd 3 (protocol 1205) still accepts from a linking server. Atheme runs
@@ -43,8 +44,13 @@ const ATHEME_MODULES: readonly string[] = [
   'nickserv/identify',
   'nickserv/logout',
   'nickserv/info',
+  // CERT ADD <fingerprint>: SASL EXTERNAL logins by client certificate (InspIRCd's certfp).
+  'nickserv/cert',
+  // GHOST <nick> [password]: disconnects whoever holds a registered nick.
+  'nickserv/ghost',
   'saslserv/main',
   'saslserv/plain',
+  'saslserv/external',
 ];
 
 /** The atheme.conf the harness writes (exported for reference). */
@@ -163,4 +169,14 @@ export async function createAccount(host: string, port: number, account: string,
   } finally {
     user.destroy();
   }
+}
+
+/** Adds `fingerprint` (a certfp) to the NickServ account `user` is logged in to; resolves on NickServ's confirmation. */
+export async function addCertificate(user: IrcUser, fingerprint: string, timeoutMs = 10000): Promise<void> {
+  const since = user.mark();
+  user.send(`PRIVMSG NickServ :CERT ADD ${fingerprint}`);
+  await user.waitFor((l) => l.nick === 'NickServ' && /Added fingerprint .*to your fingerprint list/i.test(l.params[1] ?? ''), timeoutMs, since).catch((err: Error) => {
+    const replies = user.lines.slice(since).filter((l) => l.nick === 'NickServ').map((l) => l.params[1]);
+    throw new Error(`NickServ CERT ADD for ${user.nick} failed: ${replies.join(' | ') || err.message}`);
+  });
 }

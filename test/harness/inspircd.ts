@@ -42,6 +42,18 @@ export interface StartInspircdOptions {
    * sasl (`<sasl target>`), svshold, chghost and cban modules.
    */
   services?: { name?: string; password?: string };
+  /**
+   * A TLS client port too (m_ssl_gnutls, with m_sslinfo so certfp reaches
+   * WHOIS and services): `certFile`/`keyFile` are the server's certificate
+   * (world-readable: InspIRCd runs as nobody). The port is `tlsPort`.
+   */
+  tls?: { certFile: string; keyFile: string };
+  /**
+   * IRCv3 STS (m_ircv3_sts, needs `tls`): advertises `port=<tlsPort>` on the
+   * plain-text port and `duration` on TLS connections whose SNI matches `host`
+   * (a glob; the client must connect by name, SNI is never sent for an IP).
+   */
+  sts?: { host: string; duration: string };
 }
 
 /** Where and how a services server links to the test InspIRCd. */
@@ -58,6 +70,8 @@ export interface ServicesLink {
 /** A test InspIRCd; `services` is set when it was started with the `services` option. */
 export interface InspircdServer extends IrcServer {
   readonly services?: ServicesLink;
+  /** The TLS client port (with the `tls` option). */
+  readonly tlsPort?: number;
 }
 
 /** Server-linking modules loaded with the `services` option. */
@@ -83,8 +97,9 @@ export const INSPIRCD_MODULES: readonly string[] = [
 ];
 
 /** The inspircd.conf the harness writes (exported for reference and tests). */
-export function inspircdConfig(dir: string, port: number, opts: StartInspircdOptions = {}, link?: ServicesLink): string {
-  const modules = [...INSPIRCD_MODULES, ...(link ? INSPIRCD_SERVICES_MODULES : []), ...(opts.extraModules ?? [])];
+export function inspircdConfig(dir: string, port: number, opts: StartInspircdOptions = {}, link?: ServicesLink, tlsPort?: number): string {
+  const tlsModules = opts.tls ? ['ssl_gnutls', 'sslinfo', ...(opts.sts ? ['ircv3_sts'] : [])] : [];
+  const modules = [...INSPIRCD_MODULES, ...(link ? INSPIRCD_SERVICES_MODULES : []), ...tlsModules, ...(opts.extraModules ?? [])];
   return [
     '<config format="xml">',
     `<path configdir="${dir}" datadir="${dir}" logdir="${dir}" runtimedir="${dir}">`,
@@ -110,9 +125,19 @@ export function inspircdConfig(dir: string, port: number, opts: StartInspircdOpt
     `<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" flush="1" target="${join(dir, 'ircd.log')}">`,
     ...modules.map((name) => `<module name="${name}">`),
     ...(link ? servicesLinkConfig(link) : []),
+    ...(opts.tls && tlsPort !== undefined ? tlsConfig(opts.tls, tlsPort, opts.sts) : []),
     opts.extraConfig ?? '',
     '',
   ].join('\n');
+}
+
+function tlsConfig(tls: { certFile: string; keyFile: string }, tlsPort: number, sts: StartInspircdOptions['sts']): string[] {
+  return [
+    // requestclientcert: a client certificate (if any) gives the user a certfp, for SASL EXTERNAL.
+    `<sslprofile name="zentls" provider="gnutls" certfile="${tls.certFile}" keyfile="${tls.keyFile}" hash="sha256" requestclientcert="yes" priority="NORMAL" dhfile="">`,
+    `<bind address="127.0.0.1" port="${tlsPort}" type="clients" sslprofile="zentls">`,
+    ...(sts ? [`<sts host="${sts.host}" port="${tlsPort}" duration="${sts.duration}" preload="no">`] : []),
+  ];
 }
 
 function servicesLinkConfig(link: ServicesLink): string[] {
@@ -129,23 +154,24 @@ function servicesLinkConfig(link: ServicesLink): string[] {
  * the server-to-server port is retried with another port.
  */
 export async function startInspircd(opts: StartInspircdOptions = {}): Promise<InspircdServer> {
-  if (!opts.services) return startInspircdOnce(opts);
+  if (!opts.services && !opts.tls) return startInspircdOnce(opts);
   for (let attempt = 1; ; attempt++) {
-    const link: ServicesLink = {
+    const link: ServicesLink | undefined = opts.services && {
       name: opts.services.name ?? 'services.test',
       password: opts.services.password ?? 'zenrelay-link',
       port: await freePort(),
       uplinkName: opts.serverName ?? 'irc.inspircd.test',
     };
+    const tlsPort = opts.tls ? await freePort() : undefined;
     try {
-      return await startInspircdOnce(opts, link);
+      return await startInspircdOnce(opts, link, tlsPort);
     } catch (err) {
       if (attempt >= 3 || !/listeners failed to bind/i.test(String(err))) throw err;
     }
   }
 }
 
-async function startInspircdOnce(opts: StartInspircdOptions, link?: ServicesLink): Promise<InspircdServer> {
+async function startInspircdOnce(opts: StartInspircdOptions, link?: ServicesLink, tlsPort?: number): Promise<InspircdServer> {
   const dir = makeTempDir('inspircd', 0o777);
   const confPath = join(dir, 'inspircd.conf');
   const logPath = join(dir, 'ircd.log');
@@ -157,7 +183,7 @@ async function startInspircdOnce(opts: StartInspircdOptions, link?: ServicesLink
       portInUse: /listeners failed to bind|Address already in use/i,
       prepare: (port) => {
         writeFileSync(join(dir, 'motd.txt'), 'zenrelay test server\n');
-        writeFileSync(confPath, inspircdConfig(dir, port, opts, link));
+        writeFileSync(confPath, inspircdConfig(dir, port, opts, link, tlsPort));
         chmodSync(confPath, 0o644);
         chmodSync(join(dir, 'motd.txt'), 0o644);
         return {
@@ -174,12 +200,13 @@ async function startInspircdOnce(opts: StartInspircdOptions, link?: ServicesLink
           throw new Error(`could not bind 127.0.0.1:${port}`);
         }
         await waitForPort(port, Math.max(100, deadline - Date.now()), '127.0.0.1', proc);
+        if (tlsPort !== undefined) await waitForPort(tlsPort, Math.max(100, deadline - Date.now()), '127.0.0.1', proc);
       },
       diagnostics: () => (existsSync(logPath) ? `--- ${logPath} (tail) ---\n${tail(readFileSync(logPath, 'utf8'), 8000)}` : ''),
     },
     opts.port,
   );
-  return managed.handle({ kind: 'inspircd' as const, serverName: opts.serverName ?? 'irc.inspircd.test', services: link });
+  return managed.handle({ kind: 'inspircd' as const, serverName: opts.serverName ?? 'irc.inspircd.test', services: link, tlsPort });
 }
 
 function tail(text: string, chars: number): string {

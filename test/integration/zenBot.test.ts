@@ -19,6 +19,8 @@ const REDIS_PASSWORD = 'redis-pw-4e1f9a';
 const SECRETS = {
   IRC_PASSWORD: 'irc-pw-8c2d7b',
   IRC_SASL_PASSWORD: 'sasl-pw-61e0c3',
+  // Sent in a NickServ IDENTIFY after connecting (there is no NickServ here: the server's 401 names the target, not the line).
+  IRC_NICKSERV_PASSWORD: 'nickserv-pw-2d7a41',
   WEBHOOK_TOKEN: 'webhook-token-0b95d2',
 };
 
@@ -68,7 +70,7 @@ it('logs the configuration with secrets masked and never prints a secret, even a
   const startup = zen.stderr().split('\n').find((line) => line.includes('"msg":"configuration"'));
   expect(startup).toBeDefined();
   const config = (JSON.parse(startup as string) as { config: Record<string, unknown> }).config;
-  expect(config).toMatchObject({ ircPassword: '***', saslPassword: '***', redisUrl: `redis://***@127.0.0.1:${redis.port}` });
+  expect(config).toMatchObject({ ircPassword: '***', saslPassword: '***', nickservPassword: '***', redisUrl: `redis://***@127.0.0.1:${redis.port}` });
 });
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {

@@ -12,6 +12,8 @@ export interface BenchOptions {
   profileDir?: string;
   /** Run only these scenarios (all when empty). */
   only: string[];
+  /** `--soak`: the long soak (600 s, or BENCH_SOAK_SECONDS) instead of the short one; alone unless --only names more. */
+  soak: boolean;
 }
 
 export interface Result {

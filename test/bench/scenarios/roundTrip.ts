@@ -1,25 +1,30 @@
 /**
  * Round trip: a user says `!woot` and waits for `Indeed!`, one command at a
  * time, against (a) `zen bot` + `zen service hello`, two processes talking
- * through Redis, (b) a bare irc-framework bot answering in-process, and
- * (c) the raw Redis hop alone (publish, a subscriber publishes it back).
- * The three alternate in blocks so they share the machine's noise.
+ * through Redis, (b) a second `zen bot` + a plain 10-line ioredis service
+ * (baselines/plainService.ts: what the SDK costs on top), (c) a bare
+ * irc-framework bot answering in-process, and (d) the raw Redis hop alone
+ * (publish, a subscriber publishes it back). They alternate in blocks so
+ * they share the machine's noise.
  */
 import { Redis } from 'ioredis';
 import { botEnv, NO_FLOOD_CONTROL, type BenchContext } from '../lib/context';
-import { benchUser, isPrivmsg, joinedBy } from '../lib/ircUsers';
+import { benchUser, joinedBy } from '../lib/ircUsers';
 import { baselineScript, spawnNodeChild, spawnZen, type Child } from '../lib/procs';
 import { nowMs, percentile, round, sortedCopy } from '../lib/stats';
 import { delay } from '../../harness/waitFor';
+import { askWoot, untilAnswered } from '../lib/woot';
 
 const ZEN = { nick: 'zbot', channel: '#rt-zen' };
 const BARE = { nick: 'barebot', channel: '#rt-bare' };
+/** A `zen bot` on its own namespace, answered by the plain ioredis service. */
+const PLAIN = { nick: 'zbot-pln', channel: '#rt-plain', namespace: 'plain' };
 const BLOCK = 50;
 
 export async function roundTrip(ctx: BenchContext): Promise<void> {
   const perPath = ctx.options.quick ? 400 : 2000;
   const children: Child[] = [];
-  const user = await benchUser(ctx, 'rtuser', [ZEN.channel, BARE.channel]);
+  const user = await benchUser(ctx, 'rtuser', [ZEN.channel, PLAIN.channel, BARE.channel]);
   const pub = new Redis(ctx.redis.url);
   const sub = new Redis(ctx.redis.url);
   try {
@@ -27,37 +32,20 @@ export async function roundTrip(ctx: BenchContext): Promise<void> {
     children.push(bot);
     const hello = spawnZen('zen service hello', ['service', 'hello'], { env: { REDIS_URL: ctx.redis.url }, nodeFlags: ctx.nodeFlags('roundtrip-hello') });
     children.push(hello);
+    const plainBot = spawnZen('zen bot (plain service)', ['bot'], { env: botEnv(ctx, PLAIN.nick, [PLAIN.channel], { ...NO_FLOOD_CONTROL, ZEN_NAMESPACE: PLAIN.namespace }) });
+    children.push(plainBot);
+    const plain = spawnNodeChild('plain ioredis service', baselineScript('plainService'), [PLAIN.namespace], { env: { REDIS_URL: ctx.redis.url } });
+    children.push(plain);
     const bare = spawnNodeChild('bare bot', baselineScript('bareBot'), [ctx.irc.host, String(ctx.irc.port), BARE.nick, BARE.channel], { env: {} });
     children.push(bare);
     const echo = spawnNodeChild('redis echo', baselineScript('redisEcho'), [], { env: { REDIS_URL: ctx.redis.url } });
     children.push(echo);
-    await Promise.all([joinedBy(user, ZEN.nick, ZEN.channel, 30000), bare.waitForLine(/"ready"/, 30000), echo.waitForLine(/"ready"/, 30000)]);
+    await Promise.all([joinedBy(user, ZEN.nick, ZEN.channel, 30000), joinedBy(user, PLAIN.nick, PLAIN.channel, 30000), plain.waitForLine(/"ready"/, 30000), bare.waitForLine(/"ready"/, 30000), echo.waitForLine(/"ready"/, 30000)]);
 
-    const ask = async (path: { nick: string; channel: string }, timeoutMs: number): Promise<number> => {
-      const since = user.lines.length;
-      let end = 0;
-      const start = nowMs();
-      user.say(path.channel, '!woot');
-      await user.waitFor(
-        (l) => {
-          if (!isPrivmsg(l, path.nick, path.channel) || l.params[1] !== 'Indeed!') return false;
-          end = nowMs();
-          return true;
-        },
-        timeoutMs,
-        since,
-      );
-      return end - start;
-    };
-    // The service subscribes on its own time: ask until it answers.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await ask(ZEN, 1000);
-        break;
-      } catch (err) {
-        if (attempt >= 30) throw err;
-      }
-    }
+    const ask = (path: { nick: string; channel: string }, timeoutMs: number): Promise<number> => askWoot(user, path, timeoutMs);
+    // The services subscribe on their own time: ask until they answer.
+    await untilAnswered(user, ZEN);
+    await untilAnswered(user, PLAIN);
 
     const pongs = new Map<string, () => void>();
     sub.on('message', (_channel: string, message: string) => pongs.get(message)?.());
@@ -81,20 +69,24 @@ export async function roundTrip(ctx: BenchContext): Promise<void> {
     // Warm up each path (JIT), then measure in alternating blocks.
     for (let i = 0; i < 50; i++) {
       await ask(ZEN, 5000);
+      await ask(PLAIN, 5000);
       await ask(BARE, 5000);
       await redisHop();
     }
     const zen: number[] = [];
+    const plainRt: number[] = [];
     const bareRt: number[] = [];
     const hop: number[] = [];
     while (zen.length < perPath) {
       for (let i = 0; i < BLOCK; i++) zen.push(await ask(ZEN, 5000));
+      for (let i = 0; i < BLOCK; i++) plainRt.push(await ask(PLAIN, 5000));
       for (let i = 0; i < BLOCK; i++) bareRt.push(await ask(BARE, 5000));
       for (let i = 0; i < BLOCK; i++) hop.push(await redisHop());
       await delay(0);
     }
     const z = sortedCopy(zen);
     const b = sortedCopy(bareRt);
+    const p = sortedCopy(plainRt);
     const r = sortedCopy(hop);
     const ratio = percentile(z, 50) / percentile(b, 50);
     ctx.record({
@@ -116,6 +108,14 @@ export async function roundTrip(ctx: BenchContext): Promise<void> {
       target: '≤ 5 ms',
       met: percentile(z, 99) <= 5,
       note: `raw Redis pub/sub hop p99 ${round(percentile(r, 99), 3)} ms`,
+    });
+    ctx.record({
+      id: 'roundtrip.plain.p50',
+      name: `!woot round trip p50, zen bot + a plain 10-line ioredis service (${plainRt.length} sequential)`,
+      value: round(percentile(p, 50), 3),
+      unit: 'ms',
+      baseline: { name: 'bare irc-framework bot, in-process', value: round(percentile(b, 50), 3) },
+      note: `${round(percentile(p, 50) / percentile(b, 50))}×; p99 ${round(percentile(p, 99), 3)} ms; the SDK service costs ${round(percentile(z, 50) - percentile(p, 50), 3)} ms more at p50`,
     });
     ctx.record({ id: 'roundtrip.redis.p50', name: 'raw Redis pub/sub round trip p50 (publish → subscriber → publish back)', value: round(percentile(r, 50), 3), unit: 'ms' });
   } finally {

@@ -2,7 +2,8 @@
  * A short soak: 1,000 messages per second both ways (a user talking in the
  * channel → `in`, `out` envelopes → IRC) through one `zen bot`, its RSS
  * sampled every second. Memory should stay flat once warmed up.
- * BENCH_SOAK_SECONDS sets the length (the documented long soak is 600).
+ * Length: 10 s (--quick), 60 s, 600 s with --soak (the long soak,
+ * `npm run bench -- --soak`); BENCH_SOAK_SECONDS overrides all three.
  */
 import { Redis } from 'ioredis';
 import { botEnv, NO_FLOOD_CONTROL, type BenchContext } from '../lib/context';
@@ -16,7 +17,8 @@ const PER_TICK = 100;
 const TICK_MS = 100;
 
 export async function soak(ctx: BenchContext): Promise<void> {
-  const seconds = Number(process.env.BENCH_SOAK_SECONDS ?? (ctx.options.quick ? 10 : 60));
+  const seconds = Number(process.env.BENCH_SOAK_SECONDS ?? (ctx.options.soak ? 600 : ctx.options.quick ? 10 : 60));
+  if (!Number.isFinite(seconds) || seconds < 1) throw new Error(`BENCH_SOAK_SECONDS must be a number of seconds ≥ 1, not ${JSON.stringify(process.env.BENCH_SOAK_SECONDS)}`);
   const children: Child[] = [];
   const talker = await benchUser(ctx, 'soaker', ['#soak']);
   const pub = new Redis(ctx.redis.url);
