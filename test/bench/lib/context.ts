@@ -54,6 +54,10 @@ export function botEnv(ctx: BenchContext, nick: string, channels: string[], extr
     IRC_PORT: String(ctx.irc.port),
     IRC_NICK: nick,
     IRC_CHANNELS: channels.join(','),
+    // The bench's one user sends thousands of commands: the per-sender and
+    // per-channel command limits (on by default) would measure the limiter.
+    ZEN_COMMAND_RATE: '0',
+    ZEN_CHANNEL_COMMAND_RATE: '0',
     ...extra,
   };
 }
