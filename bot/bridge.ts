@@ -89,7 +89,10 @@ export class Bridge {
     this.badInputLog = new RateLimitedLog(log);
     this.badLineLog = new RateLimitedLog(log);
     this.bus = new RedisBus({ target: config.redis, names: this.names, inBufferMax: config.inBufferMax, adminChannel: adminChannel(config) }, log, this.metrics);
-    this.inStream = new InStreamWriter({ target: config.redis, stream: this.names.inStream, maxLen: config.inStreamMaxLen, bufferMax: config.inBufferMax }, log);
+    this.inStream = new InStreamWriter(
+      { target: config.redis, stream: this.names.inStream, maxLen: config.inStreamMaxLen, bufferMax: config.inBufferMax, connection: this.bus.publisher },
+      log,
+    );
     this.rpc = new RpcServer(config.redis, this.names, log);
     this.members = new ChannelMembers(() => this.client?.network.options.PREFIX ?? [{ symbol: '@', mode: 'o' }, { symbol: '+', mode: 'v' }]);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
@@ -202,7 +205,9 @@ export class Bridge {
     this.delivery.close();
     await this.notices.close();
     await this.irc.stop('zenrelay shutting down');
-    await Promise.all([this.bus.stop(), this.inStream.stop()]);
+    // The stream writer shares the bus's connection: it flushes first, then the bus flushes and closes.
+    await this.inStream.stop();
+    await this.bus.stop();
     this.log.info('stopped');
   }
 
@@ -290,11 +295,20 @@ export class Bridge {
     this.bus.publishError(envelope('error', { code, reason, source: 'irc', input }));
   }
 
-  /** Gives the event its id, publishes it on `in` first, then appends it to the `in` stream. */
+  /**
+   * Gives the event its id, publishes it on `in` first, then appends it to the
+   * `in` stream: both on one connection, in one socket write.
+   */
   private publishIn(event: InboundEvent): void {
     const withId = { ...event, id: randomUUID() } as InboundEvent;
-    this.bus.publishIn(withId);
-    this.inStream.append(withId);
+    const release = this.bus.corkWrites();
+    try {
+      const payload = JSON.stringify(withId);
+      this.bus.publishIn(withId, payload);
+      this.inStream.append(withId, payload);
+    } finally {
+      release();
+    }
   }
 
   /** Keeps the channel member lists the `names` request answers from. */

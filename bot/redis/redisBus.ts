@@ -79,6 +79,23 @@ export class RedisBus {
     this.pub.on('close', () => this.dropEvents(this.events.setCapacity(this.options.inBufferMax)));
   }
 
+  /** The publishing connection, shared with the in stream writer (see inStream.ts). */
+  get publisher(): RedisConnection {
+    return this.pub;
+  }
+
+  /**
+   * Holds the publishing connection's socket writes back until the returned
+   * function runs, so the commands queued meanwhile (an event's PUBLISH and
+   * its XADD) leave in one write. A no-op without a single socket (a cluster).
+   */
+  corkWrites(): () => void {
+    const stream = (this.pub as { stream?: unknown }).stream;
+    if (this.pub.status !== 'ready' || !isCorkable(stream)) return () => undefined;
+    stream.cork();
+    return () => stream.uncork();
+  }
+
   get connected(): boolean {
     return this.pub.status === 'ready' && this.sub.status === 'ready';
   }
@@ -105,9 +122,10 @@ export class RedisBus {
     if (this.sub.status === 'ready') await this.sub.unsubscribe(this.options.names.out).catch(() => undefined);
   }
 
-  publishIn(event: InboundEvent): void {
+  /** Queues `event` for `in`; `payload` is its JSON when the caller has it already. */
+  publishIn(event: InboundEvent, payload = JSON.stringify(event)): void {
     if (this.stopped) return;
-    this.dropEvents(this.events.push({ channel: this.options.names.in, payload: JSON.stringify(event), type: event.type }));
+    this.dropEvents(this.events.push({ channel: this.options.names.in, payload, type: event.type }));
     this.metrics.inBuffered.set(this.events.size);
     this.pump();
   }
@@ -202,6 +220,15 @@ export class RedisBus {
         if (this.events.size + this.errors.size > 0 && this.pub.status === 'ready') this.pump();
       });
   }
+}
+
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+function isCorkable(stream: unknown): stream is Corkable {
+  return typeof stream === 'object' && stream !== null && typeof (stream as Corkable).cork === 'function' && typeof (stream as Corkable).uncork === 'function';
 }
 
 function countByType(items: readonly Outgoing[]): Map<string, number> {
