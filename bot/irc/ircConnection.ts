@@ -4,6 +4,7 @@ import { Client, ClientOptions } from 'irc-framework';
 import type { Logger } from '@zenrelay/runtime';
 import { RepeatedFailures } from '@zenrelay/runtime';
 import { attemptAfterClose, backoffDelay, STABLE_CONNECTION_MS } from './backoff';
+import { useDeadlinePingTimeout } from './pingDeadline';
 import { guardedTransport, type BadLineReason, type TransportClass } from './guardedTransport';
 import type { FittedLine } from './lineWriter';
 import {
@@ -257,6 +258,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.socketError = undefined;
     this.receivedAny = false;
     const client = new Client();
+    useDeadlinePingTimeout(client);
     this.client = client;
     this.bindLifecycle(client);
     this.emit('client', client);
