@@ -296,20 +296,34 @@ export class Bridge {
   }
 
   /**
-   * Gives the event its id, publishes it on `in` first, then appends it to the
-   * `in` stream: both on one connection, in one socket write.
+   * Gives the event its id and queues it for `in` and for the `in` stream.
+   * The events of one turn (an IRC line gives `privmsg` and
+   * `directed_privmsg`; a socket read may hold many lines) are sent together
+   * at its end, in a microtask: the PUBLISHes first, then the XADDs, on one
+   * connection, in one socket write.
    */
   private publishIn(event: InboundEvent): void {
     const withId = { ...event, id: randomUUID() } as InboundEvent;
+    const payload = JSON.stringify(withId);
+    this.bus.queueIn(withId, payload);
+    this.inStream.queue(withId, payload);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(this.flushIn);
+  }
+
+  private flushScheduled = false;
+
+  private readonly flushIn = (): void => {
+    this.flushScheduled = false;
     const release = this.bus.corkWrites();
     try {
-      const payload = JSON.stringify(withId);
-      this.bus.publishIn(withId, payload);
-      this.inStream.append(withId, payload);
+      this.bus.flush();
+      this.inStream.flush();
     } finally {
       release();
     }
-  }
+  };
 
   /** Keeps the channel member lists the `names` request answers from. */
   private trackMembers(client: Client): void {

@@ -73,11 +73,21 @@ export class InStreamWriter {
     else this.pump();
   }
 
-  /** Queues `event` for the stream; `payload` is its JSON when the caller has it already. */
+  /** Queues `event` for the stream and starts appending; `payload` is its JSON when the caller has it already. */
   append(event: InboundEvent, payload?: string): void {
+    this.queue(event, payload);
+    this.pump();
+  }
+
+  /** Queues `event` without appending yet: `flush()` appends what is queued. */
+  queue(event: InboundEvent, payload?: string): void {
     if (!this.conn || this.stopped) return;
     this.dropped += this.buffer.push(payload ?? JSON.stringify(event)).length;
-    this.pump();
+  }
+
+  /** Starts appending what is queued (a no-op while a batch is in flight). */
+  flush(): void {
+    if (this.buffer.size > 0) this.pump();
   }
 
   /** Appends what is buffered (bounded by `flushTimeoutMs`), then closes the connection if it is its own. */
@@ -98,13 +108,17 @@ export class InStreamWriter {
     const step = async (): Promise<void> => {
       while (this.buffer.size > 0 && conn.status === 'ready') {
         const batch = this.buffer.take(BATCH);
-        const pipeline = conn.pipeline();
+        // One transaction: the batch's entries appear at once, so a consumer blocked on the stream gets all of
+        // them in one reply (an IRC line's privmsg and directed_privmsg, say), not the first alone.
+        const pipeline = batch.length > 1 ? conn.multi() : conn.pipeline();
         for (const payload of batch) pipeline.xadd(this.options.stream, 'MAXLEN', '~', this.options.maxLen, '*', IN_STREAM_FIELD, payload);
         let results: Array<[Error | null, unknown]> | null;
         try {
           results = await pipeline.exec();
-        } catch {
-          results = null;
+        } catch (err) {
+          // Redis refused the whole transaction (EXECABORT, e.g. an ACL without XADD): as permanent as a command error.
+          if (!isReplyError(err)) results = null;
+          else results = batch.map((): [Error | null, unknown] => [err as Error, null]);
         }
         if (results === null) {
           this.dropped += this.buffer.restore(batch).length; // connection lost mid-batch: try again once it is back
@@ -125,4 +139,9 @@ export class InStreamWriter {
         if (this.buffer.size > 0 && conn.status === 'ready' && !this.stopped) this.pump();
       });
   }
+}
+
+/** An error Redis answered (as opposed to a connection that went away). */
+function isReplyError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ReplyError';
 }

@@ -122,12 +122,22 @@ export class RedisBus {
     if (this.sub.status === 'ready') await this.sub.unsubscribe(this.options.names.out).catch(() => undefined);
   }
 
-  /** Queues `event` for `in`; `payload` is its JSON when the caller has it already. */
+  /** Queues `event` for `in` and starts sending; `payload` is its JSON when the caller has it already. */
   publishIn(event: InboundEvent, payload = JSON.stringify(event)): void {
+    this.queueIn(event, payload);
+    this.pump();
+  }
+
+  /** Queues `event` for `in` without sending yet: `flush()` sends what is queued (the bridge batches one turn's events). */
+  queueIn(event: InboundEvent, payload = JSON.stringify(event)): void {
     if (this.stopped) return;
     this.dropEvents(this.events.push({ channel: this.options.names.in, payload, type: event.type }));
     this.metrics.inBuffered.set(this.events.size);
-    this.pump();
+  }
+
+  /** Starts sending what is queued (a no-op while a batch is in flight: the next batch follows its reply). */
+  flush(): void {
+    if (this.events.size > 0) this.pump();
   }
 
   publishError(event: ErrorEvent): void {
