@@ -27,6 +27,8 @@ export interface InStreamOptions {
 /** The single field of every entry: the envelope as published on `in`. */
 export const IN_STREAM_FIELD = 'event';
 const BATCH = 200;
+/** The batch size appended as one MULTI (see pump()). */
+const MULTI_BATCH = 2;
 
 export class InStreamWriter {
   private readonly conn: RedisConnection | undefined;
@@ -108,9 +110,11 @@ export class InStreamWriter {
     const step = async (): Promise<void> => {
       while (this.buffer.size > 0 && conn.status === 'ready') {
         const batch = this.buffer.take(BATCH);
-        // One transaction: the batch's entries appear at once, so a consumer blocked on the stream gets all of
-        // them in one reply (an IRC line's privmsg and directed_privmsg, say), not the first alone.
-        const pipeline = batch.length > 1 ? conn.multi() : conn.pipeline();
+        // A pair (an IRC line's privmsg and directed_privmsg: a command while things are quiet) is one
+        // transaction, so a consumer blocked on the stream gets the command in the same reply as the privmsg
+        // instead of reading again. Bigger batches (a burst) stay a plain pipeline: Redis hands each entry to
+        // the next blocked reader as it is added, so a burst spreads over a service's replicas.
+        const pipeline = batch.length === MULTI_BATCH ? conn.multi() : conn.pipeline();
         for (const payload of batch) pipeline.xadd(this.options.stream, 'MAXLEN', '~', this.options.maxLen, '*', IN_STREAM_FIELD, payload);
         let results: Array<[Error | null, unknown]> | null;
         try {

@@ -125,18 +125,18 @@ export class RedisBus {
   /** Queues `event` for `in` and starts sending; `payload` is its JSON when the caller has it already. */
   publishIn(event: InboundEvent, payload = JSON.stringify(event)): void {
     this.queueIn(event, payload);
-    this.pump();
+    this.flush();
   }
 
   /** Queues `event` for `in` without sending yet: `flush()` sends what is queued (the bridge batches one turn's events). */
   queueIn(event: InboundEvent, payload = JSON.stringify(event)): void {
     if (this.stopped) return;
     this.dropEvents(this.events.push({ channel: this.options.names.in, payload, type: event.type }));
-    this.metrics.inBuffered.set(this.events.size);
   }
 
-  /** Starts sending what is queued (a no-op while a batch is in flight: the next batch follows its reply). */
+  /** Starts sending what is queued (a no-op while a batch is in flight: the next batch follows its reply); updates the buffer gauge once per call. */
   flush(): void {
+    this.metrics.inBuffered.set(this.events.size);
     if (this.events.size > 0) this.pump();
   }
 
