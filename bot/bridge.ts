@@ -116,7 +116,10 @@ export class Bridge {
     this.badInputLog = new RateLimitedLog(log);
     this.badLineLog = new RateLimitedLog(log);
     this.bus = new RedisBus({ target: config.redis, names: this.names, inBufferMax: config.inBufferMax, adminChannel: adminChannel(config) }, log, this.metrics);
-    this.inStream = new InStreamWriter({ target: config.redis, stream: this.names.inStream, maxLen: config.inStreamMaxLen, bufferMax: config.inBufferMax }, log);
+    this.inStream = new InStreamWriter(
+      { target: config.redis, stream: this.names.inStream, maxLen: config.inStreamMaxLen, bufferMax: config.inBufferMax, connection: this.bus.publisher },
+      log,
+    );
     this.rpc = new RpcServer(config.redis, this.names, log);
     this.members = new ChannelMembers(() => this.client?.network.options.PREFIX ?? [{ symbol: '@', mode: 'o' }, { symbol: '+', mode: 'v' }]);
     this.queue = new SendQueue({ burst: config.sendBurst, ratePerSecond: config.sendRate, maxLines: config.queueMaxLines });
@@ -276,7 +279,9 @@ export class Bridge {
     this.delivery.close();
     await this.notices.close();
     await this.irc.stop('zenrelay shutting down');
-    await Promise.all([this.bus.stop(), this.inStream.stop(), this.ignoreStore.stop()]);
+    // The stream writer shares the bus's connection: it flushes first, then the bus flushes and closes.
+    await this.inStream.stop();
+    await Promise.all([this.bus.stop(), this.ignoreStore.stop()]);
     this.log.info('stopped');
   }
 
@@ -371,12 +376,35 @@ export class Bridge {
     this.bus.publishError(envelope('error', { code, reason, source: 'irc', input }));
   }
 
-  /** Gives the event its id, publishes it on `in` first, then appends it to the `in` stream. */
+  /**
+   * Gives the event its id and queues it for `in` and for the `in` stream.
+   * The events of one turn (an IRC line gives `privmsg` and
+   * `directed_privmsg`; a socket read may hold many lines) are sent together
+   * at its end, in a microtask: the PUBLISHes first, then the XADDs, on one
+   * connection, in one socket write.
+   */
   private publishIn(event: InboundEvent): void {
     const withId = { ...event, id: randomUUID() } as InboundEvent;
-    this.bus.publishIn(withId);
-    this.inStream.append(withId);
+    const payload = JSON.stringify(withId);
+    this.bus.queueIn(withId, payload);
+    this.inStream.queue(withId, payload);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(this.flushIn);
   }
+
+  private flushScheduled = false;
+
+  private readonly flushIn = (): void => {
+    this.flushScheduled = false;
+    const release = this.bus.corkWrites();
+    try {
+      this.bus.flush();
+      this.inStream.flush();
+    } finally {
+      release();
+    }
+  };
 
   /** Keeps the channel member lists the `names` request answers from. */
   private trackMembers(client: Client): void {

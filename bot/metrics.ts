@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from './promMetrics';
 
 /** Most written lines tallied before they are handed to prom-client. */
 const WRITTEN_BATCH = 512;

@@ -5,6 +5,7 @@ import { Client, ClientOptions } from 'irc-framework';
 import type { Logger } from '@zenrelay/runtime';
 import { RepeatedFailures } from '@zenrelay/runtime';
 import { attemptAfterClose, backoffDelay, STABLE_CONNECTION_MS } from './backoff';
+import { useDeadlinePingTimeout } from './pingDeadline';
 import { guardedTransport, type BadLineReason, type TlsSettings, type TransportClass } from './guardedTransport';
 import type { FittedLine } from './lineWriter';
 import {
@@ -328,6 +329,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.endpoint = this.sts.endpoint({ port: this.options.port, tls: this.options.tls });
     const tlsProblem = this.prepareTls();
     const client = new Client();
+    useDeadlinePingTimeout(client);
     this.client = client;
     this.bindLifecycle(client);
     this.emit('client', client);

@@ -5,10 +5,13 @@ import { BoundedBuffer } from './boundedBuffer';
 /**
  * Appends every `in` event to the `in` stream (`zenrelay:in`, capped with an
  * approximate MAXLEN), where services read it through consumer groups. It has
- * its own Redis connection and its own bounded buffer, so the pub/sub path
- * never waits for it: the bridge publishes on `in` first, then hands the
- * same envelope (same event id) here. While Redis is down, entries wait
- * (bounded, oldest dropped first) and are appended in order once it is back.
+ * its own bounded buffer and pump, so the pub/sub path never waits for it:
+ * the bridge publishes on `in` first, then hands the same envelope (same
+ * event id) here. It writes on the bus's publishing connection (`connection`),
+ * so the bridge can send an event's PUBLISH and XADD in one socket write
+ * (one system call and one wake-up of Redis instead of two); without one it
+ * opens a connection of its own. While Redis is down, entries wait (bounded,
+ * oldest dropped first) and are appended in order once it is back.
  */
 
 export interface InStreamOptions {
@@ -17,14 +20,19 @@ export interface InStreamOptions {
   /** Approximate length cap (XADD MAXLEN ~); 0 = no stream at all. */
   maxLen: number;
   bufferMax: number;
+  /** A connection to share (not closed by stop()); default: one of its own. */
+  connection?: RedisConnection;
 }
 
 /** The single field of every entry: the envelope as published on `in`. */
 export const IN_STREAM_FIELD = 'event';
 const BATCH = 200;
+/** The batch size appended as one MULTI (see pump()). */
+const MULTI_BATCH = 2;
 
 export class InStreamWriter {
   private readonly conn: RedisConnection | undefined;
+  private readonly ownsConnection: boolean;
   private readonly buffer: BoundedBuffer<string>;
   private pumping = false;
   private stopped = false;
@@ -36,7 +44,13 @@ export class InStreamWriter {
     private readonly log: Logger,
   ) {
     this.buffer = new BoundedBuffer(options.bufferMax);
+    this.ownsConnection = options.connection === undefined;
     if (options.maxLen === 0) return;
+    if (options.connection) {
+      this.conn = options.connection;
+      this.conn.on('ready', () => this.pump());
+      return;
+    }
     this.conn = createRedis(options.target, {
       lazyConnect: true,
       connectionName: 'zenrelay-bot-stream',
@@ -57,16 +71,28 @@ export class InStreamWriter {
   }
 
   start(): void {
-    this.conn?.connect().catch(() => undefined);
+    if (this.ownsConnection) this.conn?.connect().catch(() => undefined);
+    else this.pump();
   }
 
-  append(event: InboundEvent): void {
-    if (!this.conn || this.stopped) return;
-    this.dropped += this.buffer.push(JSON.stringify(event)).length;
+  /** Queues `event` for the stream and starts appending; `payload` is its JSON when the caller has it already. */
+  append(event: InboundEvent, payload?: string): void {
+    this.queue(event, payload);
     this.pump();
   }
 
-  /** Appends what is buffered (bounded by `flushTimeoutMs`), then closes the connection. */
+  /** Queues `event` without appending yet: `flush()` appends what is queued. */
+  queue(event: InboundEvent, payload?: string): void {
+    if (!this.conn || this.stopped) return;
+    this.dropped += this.buffer.push(payload ?? JSON.stringify(event)).length;
+  }
+
+  /** Starts appending what is queued (a no-op while a batch is in flight). */
+  flush(): void {
+    if (this.buffer.size > 0) this.pump();
+  }
+
+  /** Appends what is buffered (bounded by `flushTimeoutMs`), then closes the connection if it is its own. */
   async stop(flushTimeoutMs = 2000): Promise<void> {
     if (!this.conn) return;
     const deadline = Date.now() + flushTimeoutMs;
@@ -74,7 +100,7 @@ export class InStreamWriter {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     this.stopped = true;
-    await this.conn.quit().catch(() => this.conn?.disconnect());
+    if (this.ownsConnection) await this.conn.quit().catch(() => this.conn?.disconnect());
   }
 
   private pump(): void {
@@ -84,13 +110,19 @@ export class InStreamWriter {
     const step = async (): Promise<void> => {
       while (this.buffer.size > 0 && conn.status === 'ready') {
         const batch = this.buffer.take(BATCH);
-        const pipeline = conn.pipeline();
+        // A pair (an IRC line's privmsg and directed_privmsg: a command while things are quiet) is one
+        // transaction, so a consumer blocked on the stream gets the command in the same reply as the privmsg
+        // instead of reading again. Bigger batches (a burst) stay a plain pipeline: Redis hands each entry to
+        // the next blocked reader as it is added, so a burst spreads over a service's replicas.
+        const pipeline = batch.length === MULTI_BATCH ? conn.multi() : conn.pipeline();
         for (const payload of batch) pipeline.xadd(this.options.stream, 'MAXLEN', '~', this.options.maxLen, '*', IN_STREAM_FIELD, payload);
         let results: Array<[Error | null, unknown]> | null;
         try {
           results = await pipeline.exec();
-        } catch {
-          results = null;
+        } catch (err) {
+          // Redis refused the whole transaction (EXECABORT, e.g. an ACL without XADD): as permanent as a command error.
+          if (!isReplyError(err)) results = null;
+          else results = batch.map((): [Error | null, unknown] => [err as Error, null]);
         }
         if (results === null) {
           this.dropped += this.buffer.restore(batch).length; // connection lost mid-batch: try again once it is back
@@ -111,4 +143,9 @@ export class InStreamWriter {
         if (this.buffer.size > 0 && conn.status === 'ready' && !this.stopped) this.pump();
       });
   }
+}
+
+/** An error Redis answered (as opposed to a connection that went away). */
+function isReplyError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ReplyError';
 }

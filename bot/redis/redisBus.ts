@@ -84,6 +84,23 @@ export class RedisBus {
     return this.pub;
   }
 
+  /** The publishing connection, shared with the in stream writer (see inStream.ts). */
+  get publisher(): RedisConnection {
+    return this.pub;
+  }
+
+  /**
+   * Holds the publishing connection's socket writes back until the returned
+   * function runs, so the commands queued meanwhile (an event's PUBLISH and
+   * its XADD) leave in one write. A no-op without a single socket (a cluster).
+   */
+  corkWrites(): () => void {
+    const stream = (this.pub as { stream?: unknown }).stream;
+    if (this.pub.status !== 'ready' || !isCorkable(stream)) return () => undefined;
+    stream.cork();
+    return () => stream.uncork();
+  }
+
   get connected(): boolean {
     return this.pub.status === 'ready' && this.sub.status === 'ready';
   }
@@ -110,11 +127,22 @@ export class RedisBus {
     if (this.sub.status === 'ready') await this.sub.unsubscribe(this.options.names.out).catch(() => undefined);
   }
 
-  publishIn(event: InboundEvent): void {
+  /** Queues `event` for `in` and starts sending; `payload` is its JSON when the caller has it already. */
+  publishIn(event: InboundEvent, payload = JSON.stringify(event)): void {
+    this.queueIn(event, payload);
+    this.flush();
+  }
+
+  /** Queues `event` for `in` without sending yet: `flush()` sends what is queued (the bridge batches one turn's events). */
+  queueIn(event: InboundEvent, payload = JSON.stringify(event)): void {
     if (this.stopped) return;
-    this.dropEvents(this.events.push({ channel: this.options.names.in, payload: JSON.stringify(event), type: event.type }));
+    this.dropEvents(this.events.push({ channel: this.options.names.in, payload, type: event.type }));
+  }
+
+  /** Starts sending what is queued (a no-op while a batch is in flight: the next batch follows its reply); updates the buffer gauge once per call. */
+  flush(): void {
     this.metrics.inBuffered.set(this.events.size);
-    this.pump();
+    if (this.events.size > 0) this.pump();
   }
 
   publishError(event: ErrorEvent): void {
@@ -207,6 +235,15 @@ export class RedisBus {
         if (this.events.size + this.errors.size > 0 && this.pub.status === 'ready') this.pump();
       });
   }
+}
+
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+function isCorkable(stream: unknown): stream is Corkable {
+  return typeof stream === 'object' && stream !== null && typeof (stream as Corkable).cork === 'function' && typeof (stream as Corkable).uncork === 'function';
 }
 
 function countByType(items: readonly Outgoing[]): Map<string, number> {

@@ -6,6 +6,11 @@
  * (XAUTOCLAIM). A group that already exists resumes where it stopped (catch
  * up), skipping and acknowledging entries older than `maxAgeMs`; a new group
  * starts at the end of the stream (`$`).
+ *
+ * The next XREADGROUP goes out before the acknowledgements of the batch just
+ * handled (one XACK for the batch, on the other connection), so the next
+ * entry (an IRC line's `directed_privmsg` after its `privmsg`) never waits
+ * for a round trip to Redis.
  */
 import type { RedisConnection } from '@zenrelay/runtime';
 import type { Logger } from '@zenrelay/runtime';
@@ -75,6 +80,7 @@ export class GroupReader {
   private claimTimer: NodeJS.Timeout | undefined;
   private claiming: Promise<void> = Promise.resolve();
   private readonly inFlight = new Set<string>();
+  private readonly acking = new Set<Promise<void>>();
   /** Entries skipped as too old since the start (for logs and tests). */
   skipped = 0;
   /** Entries taken over from dead consumers since the start. */
@@ -120,6 +126,7 @@ export class GroupReader {
     const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, (this.options.blockMs ?? 1000) + 2000)));
     await Promise.race([Promise.all([this.loop, this.claiming]), bound]);
     clearTimeout(timer);
+    await Promise.race([Promise.all([...this.acking]), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await this.forgetSelfIfIdle();
   }
 
@@ -134,10 +141,15 @@ export class GroupReader {
 
   private async readLoop(): Promise<void> {
     const { stream, group, consumer } = this.options;
+    let handled: string[] = [];
     while (this.running) {
       let reply: unknown;
       try {
-        reply = await this.reader.xreadgroup('GROUP', group, consumer, 'COUNT', this.options.batch ?? 50, 'BLOCK', this.options.blockMs ?? 1000, 'STREAMS', stream, '>');
+        const read = this.reader.xreadgroup('GROUP', group, consumer, 'COUNT', this.options.batch ?? 50, 'BLOCK', this.options.blockMs ?? 1000, 'STREAMS', stream, '>');
+        // The read is written first; the acknowledgements of what was just handled follow at once.
+        if (handled.length > 0) void this.ack(handled);
+        handled = [];
+        reply = await read;
       } catch (err) {
         if (!this.running) break;
         const message = (err as Error).message;
@@ -151,8 +163,9 @@ export class GroupReader {
         continue;
       }
       const entries = streamEntries(reply);
-      if (entries.length > 0) await this.process(entries);
+      if (entries.length > 0) handled = await this.process(entries);
     }
+    if (handled.length > 0) await this.ack(handled);
   }
 
   private async claimStale(): Promise<void> {
@@ -166,7 +179,7 @@ export class GroupReader {
       if (entries.length > 0) {
         this.claimed += entries.length;
         this.logger.info({ entries: entries.length }, 'took over events a stopped replica had not finished');
-        await this.process(entries);
+        await this.ack(await this.process(entries));
       }
       // Entries trimmed from the stream while pending come back as ids only (Redis 7): just drop them.
       const deleted = (reply[2] as string[] | undefined) ?? [];
@@ -180,9 +193,11 @@ export class GroupReader {
     }
   }
 
-  private async process(entries: Entry[]): Promise<void> {
+  /** Handles the entries (old ones are acknowledged here); resolves with the ids handled, for the caller to acknowledge. */
+  private async process(entries: Entry[]): Promise<string[]> {
     const now = Date.now();
     const old: string[] = [];
+    const handled: string[] = [];
     const work: Array<Promise<void>> = [];
     for (const [id, fields] of entries) {
       if (tooOld(id, now, this.options.maxAgeMs)) {
@@ -195,12 +210,8 @@ export class GroupReader {
         continue;
       }
       this.inFlight.add(id);
-      work.push(
-        this.handle(payload, id)
-          .catch((err: Error) => this.logger.error({ err: err.message, id }, 'handling an event failed'))
-          .then(() => this.ack(id))
-          .finally(() => this.inFlight.delete(id)),
-      );
+      handled.push(id);
+      work.push(this.handle(payload, id).catch((err: Error) => this.logger.error({ err: err.message, id }, 'handling an event failed')));
     }
     if (old.length > 0) {
       this.skipped += old.length;
@@ -208,12 +219,26 @@ export class GroupReader {
       await this.conn.xack(this.options.stream, this.options.group, ...old).catch((err: Error) => this.logger.warn({ err: err.message }, 'could not acknowledge old events'));
     }
     await Promise.all(work);
+    return handled;
   }
 
-  private async ack(id: string): Promise<void> {
-    await this.conn.xack(this.options.stream, this.options.group, id).catch((err: Error) => {
-      this.logger.warn({ err: err.message, id }, 'could not acknowledge an event; another replica may handle it again');
-    });
+  /** Acknowledges handled entries in one XACK; they stay in flight (not claimed again here) until it is answered. */
+  private ack(ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    const done = this.conn
+      .xack(this.options.stream, this.options.group, ...ids)
+      .then(
+        () => undefined,
+        (err: Error) => {
+          this.logger.warn({ err: err.message, ids: ids.length }, 'could not acknowledge events; another replica may handle them again');
+        },
+      )
+      .finally(() => {
+        for (const id of ids) this.inFlight.delete(id);
+        this.acking.delete(done);
+      });
+    this.acking.add(done);
+    return done;
   }
 
   /** A replica that stops with nothing pending leaves the group's consumer list. */

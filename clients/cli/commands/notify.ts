@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { DEFAULT_WAIT_SECONDS, NOTIFY_EXIT, planNotify, type NotifyOptions } from '../notify/notifyPlan';
-import { runNotify } from '../notify/runNotify';
 
 /** `zen notify`: queue a durable notice (see docs/notices.md). */
 export function registerNotifyCommand(program: Command): void {
@@ -23,6 +22,7 @@ export function registerNotifyCommand(program: Command): void {
         process.stderr.write(`zen notify: ${planned.reason}\n`);
         process.exit(NOTIFY_EXIT.usage);
       }
+      const { runNotify } = require('../notify/runNotify') as typeof import('../notify/runNotify');
       const code = await runNotify(planned.plan, {
         env: process.env,
         readStdin,

@@ -3,7 +3,6 @@ import { loadBusConfig } from '@zenrelay/runtime';
 import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
 import { createLogger } from '@zenrelay/runtime';
 import { onShutdownSignals } from '@zenrelay/runtime';
-import { bundledService, bundledServices } from '../../../services';
 
 /** `zen service <name>`: run one bundled service until SIGTERM/SIGINT. */
 export function registerServiceCommand(program: Command): void {
@@ -12,10 +11,12 @@ export function registerServiceCommand(program: Command): void {
     .description('run a bundled service (see the list below)')
     .argument('<name>', 'service name')
     .addHelpText('after', () => {
+      const { bundledServices } = loadServices();
       const rows = Object.entries(bundledServices).map(([name, s]) => `  ${name.padEnd(12)} ${s.description}`);
       return `\nServices:\n${rows.join('\n') || '  (none)'}\n`;
     })
     .action(async (name: string) => {
+      const { bundledService, bundledServices } = loadServices();
       const service = bundledService(name);
       if (!service) {
         process.stderr.write(`zen service: no service named ${JSON.stringify(name)}; available: ${Object.keys(bundledServices).join(', ') || 'none'}\n`);
@@ -46,4 +47,9 @@ export function registerServiceCommand(program: Command): void {
       });
       logger.info({ service: name }, 'service running');
     });
+}
+
+/** The bundled services, loaded only when this command runs (`zen bot` never loads them). */
+function loadServices(): typeof import('../../../services') {
+  return require('../../../services') as typeof import('../../../services');
 }

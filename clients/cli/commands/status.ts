@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadBusConfig } from '@zenrelay/runtime';
 import { ConfigError } from '@zenrelay/runtime';
-import { runStatus, STATUS_EXIT } from '../status/runStatus';
+import { STATUS_EXIT } from '../status/exitCodes';
 
 const DEFAULT_TIMEOUT_SECONDS = 3;
 
@@ -23,6 +23,7 @@ export function registerStatusCommand(program: Command): void {
         if (err instanceof ConfigError) usage(err.message);
         throw err;
       }
+      const { runStatus } = require('../status/runStatus') as typeof import('../status/runStatus');
       process.exitCode = await runStatus({
         bus,
         timeoutMs: Math.round(seconds * 1000),

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { loadBusConfig } from '@zenrelay/runtime';
 import { CONFIG_EXIT_CODE, ConfigError } from '@zenrelay/runtime';
 import { buildFilter } from '../tail/filter';
-import { TailSource } from '../tail/format';
-import { runTail } from '../tail/runTail';
+import type { TailSource } from '../tail/format';
 
 /** `zen tail`: watch what flows on the bus, live. Leave it open while writing a client. */
 export function registerTailCommand(program: Command): void {
@@ -38,6 +37,7 @@ export function registerTailCommand(program: Command): void {
         if (err.code === 'EPIPE') process.exit(0); // `zen tail | head` closed the pipe
         throw err;
       });
+      const { runTail } = require('../tail/runTail') as typeof import('../tail/runTail');
       const tail = await runTail({
         bus,
         sources,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runUp } from '../up/runUp';
 
 /** `zen up`: the whole stack in one process (a local sandbox when no IRC server is configured). */
 export function registerUpCommand(program: Command): void {
@@ -13,6 +12,7 @@ export function registerUpCommand(program: Command): void {
         'With IRC_HOST: connects to that network and REDIS_URL. Settings: `zen bot --help`. Ctrl-C stops everything.\n',
     )
     .action(async () => {
+      const { runUp } = require('../up/runUp') as typeof import('../up/runUp');
       await runUp();
     });
 }

@@ -9,7 +9,9 @@ import { formatStatus, StatusView } from './format';
  * Exit codes: 0 the bot answered, 1 no bot answered in time, 5 Redis
  * unreachable (2, bad settings, is the caller's).
  */
-export const STATUS_EXIT = { ok: 0, noBot: 1, usage: 2, redis: 5 } as const;
+import { STATUS_EXIT } from './exitCodes';
+
+export { STATUS_EXIT };
 
 export interface StatusRun {
   bus: BusConfig;
