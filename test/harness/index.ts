@@ -18,3 +18,4 @@ export * from './ircUser';
 export * from './sentinel';
 export * from './redisCluster';
 export * from './hostileIrc';
+export * from './certificates';

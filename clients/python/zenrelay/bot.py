@@ -133,11 +133,36 @@ def _default_logger(name, level):
     return logger
 
 
+def _tls_options(redis_url, env):
+    """REDIS_TLS_CA, REDIS_TLS_CERT and REDIS_TLS_KEY (PEM files), like the SDK: only with rediss://."""
+    ca = env.get('REDIS_TLS_CA') or None
+    cert = env.get('REDIS_TLS_CERT') or None
+    key = env.get('REDIS_TLS_KEY') or None
+    if (cert is None) != (key is None):
+        raise ConfigError('REDIS_TLS_CERT' if cert is None else 'REDIS_TLS_KEY',
+                          'REDIS_TLS_CERT and REDIS_TLS_KEY go together (a client certificate and its key); set both or neither')
+    if ca is None and cert is None:
+        return {}
+    if not redis_url.startswith('rediss://'):
+        raise ConfigError('REDIS_TLS_CA' if ca is not None else 'REDIS_TLS_CERT',
+                          'only applies to TLS connections, but REDIS_URL starts with redis://: use rediss:// for a Redis with TLS (or unset it)')
+    for variable, path in (('REDIS_TLS_CA', ca), ('REDIS_TLS_CERT', cert), ('REDIS_TLS_KEY', key)):
+        if path is not None and not os.access(path, os.R_OK):
+            raise ConfigError(variable, 'cannot read %r: set it to the path of a PEM file' % path)
+    options = {}
+    if ca is not None:
+        options['ssl_ca_certs'] = ca
+    if cert is not None:
+        options['ssl_certfile'] = cert
+        options['ssl_keyfile'] = key
+    return options
+
+
 class Bot(object):
     """A zenrelay service: commands, event handlers, replies, and a registry entry.
 
-    Settings come from the environment like the bot's (REDIS_URL, ZEN_NAMESPACE,
-    ZEN_COMMAND_PREFIX, ZEN_SERVICE_HEARTBEAT_MS, ZEN_SERVICE_TTL_MS,
+    Settings come from the environment like the bot's (REDIS_URL, REDIS_TLS_CA,
+    REDIS_TLS_CERT, REDIS_TLS_KEY, ZEN_NAMESPACE, ZEN_COMMAND_PREFIX, ZEN_SERVICE_HEARTBEAT_MS, ZEN_SERVICE_TTL_MS,
     LOG_LEVEL); keyword arguments win.
     """
 
@@ -169,7 +194,7 @@ class Bot(object):
         self.out_channel = p + 'out'
         self.errors_channel = p + 'zenrelay:errors'
         self.registry_key = p + 'zenrelay:service:' + name
-        self.redis = redis.Redis.from_url(self.redis_url)
+        self.redis = redis.Redis.from_url(self.redis_url, **_tls_options(self.redis_url, env))
         self._commands = {}  # name -> (handler, info); a plain dict, only ever indexed by validated names
         self._live = set()
         self._handlers = dict((t, []) for t in INBOUND_TYPES)
