@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './ConfigError';
+import { redactUrlValue } from './log';
 
 /**
  * Parsers for environment values. Each one either returns a typed value or
@@ -89,10 +90,10 @@ export function redisUrl(raw: string, variable: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(variable, `must be a URL like redis://127.0.0.1:6379, got ${JSON.stringify(raw)}`);
+    throw new ConfigError(variable, `must be a URL like redis://127.0.0.1:6379, got ${JSON.stringify(redactUrlValue(raw))} (a password in it must be URL-encoded: %2F for /, %40 for @)`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new ConfigError(variable, `must start with redis:// or rediss://, got ${JSON.stringify(raw)}`);
+    throw new ConfigError(variable, `must start with redis:// or rediss://, got ${JSON.stringify(redactUrlValue(raw))}`);
   }
   return raw;
 }

@@ -106,7 +106,8 @@ async function waitForPong(proc: ServerProcess, port: number, deadline: number, 
     if (exit) throw new Error(`redis exited (${describeExit(exit)}) before answering PING`);
     try {
       last = await redisPing(port, Math.max(100, deadline - Date.now()), certificates);
-      if (last === '+PONG') return;
+      // A server with requirepass answers NOAUTH: it is up all the same.
+      if (last === '+PONG' || last.startsWith('-NOAUTH')) return;
     } catch (err) {
       last = err instanceof Error ? err.message : String(err);
     }

@@ -133,6 +133,29 @@ def _default_logger(name, level):
     return logger
 
 
+_SECRET_PARAM = re.compile(r'pass|secret|token|auth|key|cred', re.I)
+
+
+def redact_url(url):
+    """A Redis URL fit for messages: user name and password, and secret-looking query values (?password=), hidden."""
+    m = re.match(r'^([a-z][a-z0-9+.-]*://)?(.*)$', url, re.I | re.S)
+    prefix, rest = m.group(1) or '', m.group(2)
+    hidden = ''
+    if '@' in rest:
+        userinfo, _, rest = rest.rpartition('@')
+        if re.search(r'[/?#]', userinfo):  # an unescaped / ? or # in a password: when in doubt, hide more
+            return prefix + '***'
+        hidden = '***@'
+    base, sep, query = rest.partition('?')
+    if not sep:
+        return prefix + hidden + base
+    params = []
+    for item in query.split('&'):
+        name, eq, _value = item.partition('=')
+        params.append(name + '=***' if eq and _SECRET_PARAM.search(name) else item)
+    return prefix + hidden + base + '?' + '&'.join(params)
+
+
 def _tls_options(redis_url, env):
     """REDIS_TLS_CA, REDIS_TLS_CERT and REDIS_TLS_KEY (PEM files), like the SDK: only with rediss://."""
     ca = env.get('REDIS_TLS_CA') or None
@@ -175,7 +198,7 @@ class Bot(object):
         self.description = description
         self.redis_url = redis_url or env.get('REDIS_URL') or 'redis://127.0.0.1:6379'
         if not re.match(r'^rediss?://', self.redis_url):
-            raise ConfigError('REDIS_URL', 'must start with redis:// or rediss:// (got %r)' % self.redis_url)
+            raise ConfigError('REDIS_URL', 'must start with redis:// or rediss:// (got %r)' % redact_url(self.redis_url))
         self.namespace = env.get('ZEN_NAMESPACE', '') if namespace is None else namespace
         if self.namespace and not NAMESPACE.match(self.namespace):
             raise ConfigError('ZEN_NAMESPACE', 'must be letters, digits, `_`, `.` or `-` (at most 64)')
@@ -352,7 +375,7 @@ class Bot(object):
             pubsub.subscribe(self.in_channel)
         except redis.ConnectionError as err:
             raise SystemExit('cannot connect to Redis at %s: %s; start redis-server or set REDIS_URL'
-                             % (re.sub(r'//.*@', '//***@', self.redis_url), err))
+                             % (redact_url(self.redis_url), err))
         self.logger.debug('subscribed to %s', self.in_channel)
         return pubsub
 
