@@ -97,7 +97,7 @@ describe('redactUrlsIn', () => {
 
 describe('redactUrlValue (a malformed REDIS_URL in an error message)', () => {
   it.each([
-    ['http://u:s3cret@h:1', 'http://***@h:1'],
+    ['http://u:s3cret@h:1', 'http://***@h:1/'],
     ['redis://u:s3cret@h:99999', 'redis://***'],
     ['u:s3cret@h:6379', '***@h:6379'],
     ['h:6379/?password=s3cret', 'h:6379/?***'],
