@@ -181,7 +181,7 @@ declare module 'irc-framework' {
     user: { nick: string; username: string; host: string; away: boolean };
     network: {
       options: Record<string, unknown> & { PREFIX?: Array<{ symbol: string; mode: string }> };
-      cap: { isEnabled(cap: string): boolean; enabled: string[] };
+      cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string> };
       supports(feature: string): unknown;
     };
     connection: { end(data?: string, hadError?: boolean): void; connected: boolean };

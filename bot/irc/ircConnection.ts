@@ -22,6 +22,7 @@ import {
   tlsHandshakeTimeout,
 } from './connectionFailure';
 import { alternativeNick } from './nicks';
+import { MULTILINE_CAP, parseMultilineCap, type MultilineLimits } from '../outbound/multiline';
 import { CHECK_EVERY_LINES, replyCaches, trimNetworkTokens, trimReplyCaches } from './replyCaches';
 import { saslFailureMessage } from './sasl';
 
@@ -98,6 +99,8 @@ type State = 'idle' | 'connecting' | 'registered' | 'ready' | 'waiting' | 'stopp
 
 export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private client: Client | undefined;
+  private connectionCount = 0;
+  private batchCount = 0;
   private state: State = 'idle';
   private attempt = 0;
   /** When the current connection registered (performance.now()); undefined before. */
@@ -184,6 +187,25 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     return this.client?.network.cap.isEnabled(cap) ?? false;
   }
 
+  /** Changes on every new connection (see LineContext.connection). */
+  get connectionNumber(): number {
+    return this.connectionCount;
+  }
+
+  /**
+   * What multi-line messages need (commandLines' LineContext): the
+   * `draft/multiline` limits when the current connection negotiated it,
+   * fresh batch references, and which connection is current.
+   */
+  multilineContext(): { multiline?: MultilineLimits; batchRef: () => string; connection: () => number } {
+    const limits = this.hasCap(MULTILINE_CAP) ? parseMultilineCap(capValue(this.client?.network.cap.available.get(MULTILINE_CAP))) : undefined;
+    return {
+      ...(limits ? { multiline: limits } : {}),
+      batchRef: () => `zrml${++this.batchCount}`,
+      connection: () => this.connectionCount,
+    };
+  }
+
   /** An ISUPPORT (005) token of the current connection's server, e.g. `BOT` → `B`; undefined when not advertised. */
   isupport(token: string): unknown {
     return this.client?.network.supports(token);
@@ -258,6 +280,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     this.receivedAny = false;
     const client = new Client();
     this.client = client;
+    this.connectionCount++;
     this.bindLifecycle(client);
     this.emit('client', client);
     const registrationMs = this.options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS;
@@ -573,4 +596,9 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
 /** A channel name from a server line, fit to be written back in a JOIN (a malformed line may have none). */
 function validChannel(channel: unknown): channel is string {
   return typeof channel === 'string' && /^[#&+!][^\s,\x00\x07]{1,199}$/.test(channel);
+}
+
+/** A cap's value as irc-framework keeps it ('' when it has none). */
+function capValue(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
