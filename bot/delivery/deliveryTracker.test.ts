@@ -317,4 +317,13 @@ describe('a draft/multiline batch', () => {
     for (let i = 0; i < batch.length && t.tracker.unsettled > 0; i++) t.tracker.onServerLine(`:irc.test PONG irc.test :${t.flushBarrier()}`);
     for (const line of batch) expect(t.kinds(line)).toEqual(['confirmed']);
   });
+
+  it('a FAIL BATCH from the server refuses the batch (its opener), whatever its context says', () => {
+    const t = setup();
+    t.setDepth(10);
+    for (const line of batch) t.send(line);
+    t.tracker.onServerLine(':irc.test FAIL BATCH MULTILINE_MAX_BYTES 4096 :Multiline batch max-bytes exceeded');
+    expect(t.outcomes.get(batch[0])).toEqual([{ kind: 'refused', refusal: expect.objectContaining({ command: 'BATCH', code: 'fail_multiline_max_bytes' }) }]);
+    t.tracker.close();
+  });
 });

@@ -289,7 +289,10 @@ export class DeliveryTracker {
     if (refusal) {
       const target = refusal.target?.toLowerCase();
       const entry = this.oldestUnlabelled(
-        (e) => canAnswer(refusal, e.command) && (refusal.numeric === 'FAIL' ? target === undefined || e.target === target : target !== undefined && e.target === target),
+        (e) =>
+          canAnswer(refusal, e.command) &&
+          // A FAIL BATCH (e.g. MULTILINE_MAX_BYTES, its context a number) answers the oldest batch still open.
+          (refusal.numeric === 'FAIL' ? target === undefined || e.target === target || refusal.command === 'BATCH' : target !== undefined && e.target === target),
       );
       if (entry) this.settle(entry, { kind: 'refused', refusal });
       return;
