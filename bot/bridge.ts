@@ -290,7 +290,7 @@ export class Bridge {
     irc.on('client', (client) => {
       this.client = client;
       // irc-framework itself asks for account-tag, extended-join and account-notify where offered.
-      client.requestCap(['echo-message', 'labeled-response', 'setname']);
+      client.requestCap(['echo-message', 'labeled-response', 'setname', 'draft/multiline']);
       this.accountLookup.clear();
       trackAccounts(client, this.accounts);
       client.on('raw', (event) => {
@@ -424,7 +424,7 @@ export class Bridge {
     const parsed = parseOutbound(payload, { maxBytes: this.config.maxPayloadBytes });
     if (!parsed.ok) return this.reject(parsed.rejection, payload, channel);
     const replyTag = this.irc.hasCap('message-tags') && clientTagAllowed(this.irc.isupport('CLIENTTAGDENY'), REPLY_TAG);
-    const result = commandLines(parsed.command, { identity: this.irc.identity, rawAllow: this.config.rawAllow, replyTag });
+    const result = commandLines(parsed.command, { identity: this.irc.identity, rawAllow: this.config.rawAllow, replyTag, ...this.irc.multilineContext() });
     if (!result.ok) return this.reject(result.rejection, payload, channel);
     if (!this.queue.enqueue(result.lines)) {
       const rejection: Rejection = { code: 'queue_full', reason: `the send queue holds ${this.queue.depth} lines (ZEN_QUEUE_MAX_LINES); try again later` };

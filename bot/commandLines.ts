@@ -5,6 +5,7 @@ import { RAW_KEY, type OutboundLine } from './outbound/sendQueue';
 import { withoutCtcp } from './outbound/ctcpGuard';
 import type { Identity } from './irc/ircConnection';
 import { escapeTagValue } from './delivery/ircLine';
+import { CONCAT_TAG, messageLines, multilineBatches, MULTILINE_CAP, type MultilineLimits } from './outbound/multiline';
 
 /**
  * Turns a valid `out` command into the exact IRC lines to send: text split to
@@ -17,6 +18,16 @@ export interface LineContext {
   rawAllow: readonly string[];
   /** The server lets clients send the `+draft/reply` client tag (message-tags, not denied by CLIENTTAGDENY). */
   replyTag?: boolean;
+  /** `draft/multiline` is enabled, with these limits: a text of several lines goes as one batch (outbound/multiline.ts). */
+  multiline?: MultilineLimits;
+  /** A fresh batch reference for each batch (`BATCH +<ref>`). */
+  batchRef?: () => string;
+  /**
+   * Which connection is current (a number that changes on every reconnect):
+   * the rest of a batch whose opening line went out on an earlier connection
+   * is not sent on a new one, where its reference means nothing.
+   */
+  connection?: () => number;
 }
 
 /** The IRCv3 client tag that threads a reply to the message it answers. */
@@ -41,12 +52,53 @@ export function commandLines(command: OutboundCommand, context: LineContext): Li
       return reject('bad_target', `target ${JSON.stringify(target)} is too long to send anything to`, command.id);
     }
     const key = target.toLowerCase();
+    if (!action && context.multiline && context.batchRef && messageLines(message).length > 1) {
+      lines.push(...batchLines({ ircCommand, target, key, tags, message, budget, limits: context.multiline, batchRef: context.batchRef, connection: context.connection }));
+      continue;
+    }
     for (const chunk of splitText(message, budget)) {
       const text = action ? `\x01ACTION ${chunk}\x01` : chunk;
       lines.push({ key, line: `${tags}${ircCommand} ${target} :${text}` });
     }
   }
   return { ok: true, lines };
+}
+
+interface BatchRequest {
+  ircCommand: 'PRIVMSG' | 'NOTICE';
+  target: string;
+  key: string;
+  /** Tag section for the message (the reply tag), put on the BATCH opener. */
+  tags: string;
+  message: string;
+  budget: number;
+  limits: MultilineLimits;
+  batchRef: () => string;
+  connection: (() => number) | undefined;
+}
+
+/** A multi-line text to one target as `draft/multiline` batches (a batch of one piece as a plain line). */
+function batchLines(req: BatchRequest): OutboundLine[] {
+  const { ircCommand, target, key, tags } = req;
+  const lines: OutboundLine[] = [];
+  for (const batch of multilineBatches(req.message, req.budget, req.limits)) {
+    if (batch.length === 1) {
+      lines.push({ key, line: `${tags}${ircCommand} ${target} :${batch[0].text}` });
+      continue;
+    }
+    const ref = req.batchRef();
+    // The rest of the batch only goes on the connection its opener went out on.
+    let openedOn: number | undefined;
+    const connection = req.connection;
+    const stale = connection === undefined ? undefined : () => openedOn !== undefined && openedOn !== connection();
+    lines.push({ key, line: `${tags}BATCH +${ref} ${MULTILINE_CAP} ${target}`, ...(connection ? { onWritten: () => (openedOn = connection()) } : {}) });
+    for (const piece of batch) {
+      const line = `@batch=${ref}${piece.concat ? `;${CONCAT_TAG}` : ''} ${ircCommand} ${target} :${piece.text}`;
+      lines.push({ key, line, ...(stale ? { skipIf: stale } : {}) });
+    }
+    lines.push({ key, line: `BATCH -${ref}`, ...(stale ? { skipIf: stale } : {}) });
+  }
+  return lines;
 }
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadBotConfig, loadBusConfig, saslSettings } from './config';
 import { chooseMechanism } from './irc/sasl';
 import { ConfigError } from '@zenrelay/runtime';
@@ -132,6 +135,33 @@ describe('where Redis is: REDIS_URL, Sentinel or Cluster', () => {
       kind: 'cluster',
       url: 'redis://127.0.0.1:6379',
       nodes: [{ host: '127.0.0.1', port: 7000 }, { host: '127.0.0.1', port: 7001 }],
+    });
+  });
+
+  describe('REDIS_TLS_CA, REDIS_TLS_CERT and REDIS_TLS_KEY', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zen-tls-conf-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const pem = join(dir, 'x.pem');
+    writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    const notPem = `${pem}.txt`;
+    writeFileSync(notPem, 'hello');
+
+    it('go with the target, for every kind of target', () => {
+      expect(loadBusConfig({ REDIS_URL: 'rediss://r:6380', REDIS_TLS_CA: pem }).redis).toEqual({ kind: 'single', url: 'rediss://r:6380', tls: { ca: pem } });
+      expect(loadBusConfig({ REDIS_URL: 'rediss://r', REDIS_TLS_CERT: pem, REDIS_TLS_KEY: pem, REDIS_CLUSTER_NODES: 'a:1' }).redis).toMatchObject({ kind: 'cluster', tls: { cert: pem, key: pem } });
+      // sentinels over TLS, the primary in plain text: still a TLS connection to configure
+      expect(loadBusConfig({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_MASTER: 'm', REDIS_SENTINEL_TLS: 'true', REDIS_TLS_CA: pem }).redis).toMatchObject({ kind: 'sentinel', tls: { ca: pem } });
+    });
+
+    it.each([
+      [{ REDIS_TLS_CA: pem }, 'REDIS_TLS_CA', 'only applies to TLS connections'],
+      [{ REDIS_URL: 'rediss://r', REDIS_TLS_CERT: pem }, 'REDIS_TLS_KEY', 'go together'],
+      [{ REDIS_URL: 'rediss://r', REDIS_TLS_KEY: pem }, 'REDIS_TLS_CERT', 'go together'],
+      [{ REDIS_URL: 'rediss://r', REDIS_TLS_CA: `${pem}.missing` }, 'REDIS_TLS_CA', 'ENOENT'],
+      [{ REDIS_URL: 'rediss://r', REDIS_TLS_CA: notPem }, 'REDIS_TLS_CA', 'is not a PEM file'],
+    ])('a mistake is a ConfigError naming the variable (%o)', (env, variable, text) => {
+      expect(() => loadBusConfig(env)).toThrow(ConfigError);
+      expect(() => loadBusConfig(env)).toThrow(new RegExp(`^${variable} .*${text}`));
     });
   });
 

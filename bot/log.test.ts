@@ -1,5 +1,5 @@
 import { loadBotConfig } from './config';
-import { redactConfig, redactUrl, redactUrlsIn } from '@zenrelay/runtime';
+import { redactConfig, redactUrl, redactUrlsIn, redactUrlValue, redisUrl } from '@zenrelay/runtime';
 import fc from 'fast-check';
 
 const SECRETS = {
@@ -94,5 +94,24 @@ describe('redactUrlsIn', () => {
     expect(redactUrlsIn('cannot connect to redis://:pw@h:1 or rediss://h/?password=x, giving up')).toBe(
       'cannot connect to redis://***@h:1 or rediss://h/?password=***, giving up',
     );
+  });
+});
+
+describe('redactUrlValue (a malformed REDIS_URL in an error message)', () => {
+  it.each([
+    ['http://u:s3cret@h:1', 'http://***@h:1/'],
+    ['redis://u:s3cret@h:99999', 'redis://***'],
+    ['u:s3cret@h:6379', '***@h:6379'],
+    ['h:6379/?password=s3cret', 'h:6379/?***'],
+    ['redis://h:1', 'redis://h:1'],
+  ])('%s → %s', (raw, shown) => {
+    expect(redactUrlValue(raw)).toBe(shown);
+  });
+
+  it('REDIS_URL errors show the redacted value only', () => {
+    for (const raw of ['http://u:s3cret@h:1', 'redis://u:s3cret@h:99999', 'h:1/?password=s3cret']) {
+      expect(() => redisUrl(raw, 'REDIS_URL')).toThrow(/^REDIS_URL /);
+      expect(() => redisUrl(raw, 'REDIS_URL')).not.toThrow(/s3cret/);
+    }
   });
 });

@@ -23,5 +23,6 @@ describe('line tags', () => {
   it('drops the tag section for a connection without message-tags', () => {
     expect(withoutTags('@+draft/reply=m1 PRIVMSG #a :x')).toBe('PRIVMSG #a :x');
     expect(withoutTags('PRIVMSG #a :x')).toBe('PRIVMSG #a :x');
+    expect(withoutTags('@+draft/reply=m1;batch=b1;draft/multiline-concat PRIVMSG #a :x')).toBe('@batch=b1;draft/multiline-concat PRIVMSG #a :x');
   });
 });

@@ -283,3 +283,47 @@ describe('properties', () => {
     );
   });
 });
+
+describe('a draft/multiline batch', () => {
+  const batch = ['BATCH +b1 draft/multiline #a', '@batch=b1 PRIVMSG #a :one', '@batch=b1;draft/multiline-concat PRIVMSG #a :two', 'BATCH -b1'];
+
+  it('with labels: only the opener is labelled; the lines inside keep just their batch tags', () => {
+    const t = setup({ labels: true });
+    for (const line of batch) t.send(line);
+    expect(t.written).toEqual(['@label=zr1 BATCH +b1 draft/multiline #a', '@batch=b1 PRIVMSG #a :one', '@batch=b1;draft/multiline-concat PRIVMSG #a :two', 'BATCH -b1']);
+    // the labelled ACK settles the opener; the rest waits for proof (a PING after the grace time)
+    t.tracker.onServerLine('@label=zr1 :irc.test ACK');
+    expect(t.kinds(batch[0])).toEqual(['confirmed']);
+    expect(t.kinds(batch[1])).toEqual([]);
+    expect(t.tracker.unsettled).toBe(3);
+    t.tracker.close();
+  });
+
+  it('with echo-message: the echoed batch confirms every line, no PING needed', () => {
+    const t = setup({ echo: true });
+    for (const line of batch) t.send(line);
+    for (const line of batch) {
+      const space = line.startsWith('@') ? line.indexOf(' ') + 1 : 0;
+      t.tracker.onServerLine(`${line.slice(0, space)}:zenbot!z@h ${line.slice(space)}`);
+    }
+    for (const line of batch) expect(t.kinds(line)).toEqual(['confirmed']);
+    expect(t.pings()).toEqual([]);
+  });
+
+  it('without labels or echoes: a PING after the closer proves the whole batch', () => {
+    const t = setup();
+    for (const line of batch) t.send(line);
+    // (each PONG proves what was written before its PING; the tracker sends the next PING at once)
+    for (let i = 0; i < batch.length && t.tracker.unsettled > 0; i++) t.tracker.onServerLine(`:irc.test PONG irc.test :${t.flushBarrier()}`);
+    for (const line of batch) expect(t.kinds(line)).toEqual(['confirmed']);
+  });
+
+  it('a FAIL BATCH from the server refuses the batch (its opener), whatever its context says', () => {
+    const t = setup();
+    t.setDepth(10);
+    for (const line of batch) t.send(line);
+    t.tracker.onServerLine(':irc.test FAIL BATCH MULTILINE_MAX_BYTES 4096 :Multiline batch max-bytes exceeded');
+    expect(t.outcomes.get(batch[0])).toEqual([{ kind: 'refused', refusal: expect.objectContaining({ command: 'BATCH', code: 'fail_multiline_max_bytes' }) }]);
+    t.tracker.close();
+  });
+});

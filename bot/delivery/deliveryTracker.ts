@@ -75,11 +75,21 @@ interface Barrier {
   covers: number;
 }
 
-/** `line` with a leading tag section removed (for a connection that cannot carry tags). */
+/** Tags that come with their own caps (`batch`, `draft/multiline`), not with message-tags. */
+const BATCH_TAGS = /^(batch=|draft\/multiline-concat(=|$))/;
+
+/**
+ * `line` with its client tags removed (for a connection that cannot carry
+ * them): only a draft/multiline batch's `batch` and `draft/multiline-concat`
+ * tags stay, which their caps allow without message-tags.
+ */
 export function withoutTags(line: string): string {
   if (!line.startsWith('@')) return line;
   const space = line.indexOf(' ');
-  return space < 0 ? '' : line.slice(space + 1).replace(/^ +/, '');
+  if (space < 0) return '';
+  const kept = line.slice(1, space).split(';').filter((tag) => BATCH_TAGS.test(tag));
+  const rest = line.slice(space + 1).replace(/^ +/, '');
+  return kept.length > 0 ? `@${kept.join(';')} ${rest}` : rest;
 }
 
 /** `line` with `label=<label>` added to its tag section (one is made if it has none). */
@@ -125,7 +135,10 @@ export class DeliveryTracker {
   write = (line: string, listener?: OutcomeListener): boolean => {
     const { command, target } = outgoingCommand(line);
     const message = command === 'PRIVMSG' || command === 'NOTICE';
-    const label = message && this.options.labels() ? `zr${this.seq + 1}` : undefined;
+    // A draft/multiline batch is labelled on its opener; the lines inside carry no tags but its own.
+    const inBatch = /^@(?:[^ ]*;)?batch=/.test(line);
+    const opensBatch = command === 'BATCH' && target?.startsWith('+') === true;
+    const label = ((message && !inBatch) || opensBatch) && this.options.labels() ? `zr${this.seq + 1}` : undefined;
     if (!this.options.writeLine(withLabel(this.options.tags?.() === false ? withoutTags(line) : line, label))) return false;
     const seq = ++this.seq;
     const parsed = message ? parseIrcLine(line) : undefined;
@@ -241,6 +254,13 @@ export class DeliveryTracker {
       return;
     }
     const label = tags.label;
+    if (command === 'BATCH' && label === undefined && this.options.echo() && line.source?.toLowerCase() === this.options.ownNick().toLowerCase()) {
+      // The echo of a draft/multiline batch's BATCH +ref / -ref (a server that echoes its own ref instead leaves them to the PING).
+      const ref = line.params[0]?.toLowerCase();
+      const entry = this.oldestUnlabelled((e) => e.command === 'BATCH' && e.target === ref);
+      if (entry) this.settle(entry, { kind: 'confirmed' });
+      return;
+    }
     if (command === 'BATCH') {
       const ref = line.params[0] ?? '';
       if (ref.startsWith('+') && line.params[1] === 'labeled-response' && label !== undefined) {
@@ -269,7 +289,10 @@ export class DeliveryTracker {
     if (refusal) {
       const target = refusal.target?.toLowerCase();
       const entry = this.oldestUnlabelled(
-        (e) => canAnswer(refusal, e.command) && (refusal.numeric === 'FAIL' ? target === undefined || e.target === target : target !== undefined && e.target === target),
+        (e) =>
+          canAnswer(refusal, e.command) &&
+          // A FAIL BATCH (e.g. MULTILINE_MAX_BYTES, its context a number) answers the oldest batch still open.
+          (refusal.numeric === 'FAIL' ? target === undefined || e.target === target || refusal.command === 'BATCH' : target !== undefined && e.target === target),
       );
       if (entry) this.settle(entry, { kind: 'refused', refusal });
       return;

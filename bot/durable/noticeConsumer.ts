@@ -217,6 +217,7 @@ export class NoticeConsumer {
       maxBytes: this.options.maxBytes,
       identity: this.irc.identity,
       rawAllow: this.options.rawAllow,
+      ...this.irc.multilineContext(),
     };
     for (const entry of entries) {
       if (this.stopping || generation !== this.generation) return;
@@ -277,6 +278,7 @@ export class NoticeConsumer {
       ...line,
       onWritten: () => {
         written++;
+        line.onWritten?.();
       },
       outcome: (outcome) => {
         if (flight.cancelled) return;
@@ -288,7 +290,8 @@ export class NoticeConsumer {
         if (outcome.kind === 'refused' && result && !result.refusal) result.refusal = outcome.refusal;
         settle();
       },
-      skipIf: () => flight.cancelled || (deadline !== undefined && written === 0 && performance.now() > deadline),
+      // A line's own skip (the rest of a multiline batch opened on an earlier connection) counts too.
+      skipIf: () => flight.cancelled || (deadline !== undefined && written === 0 && performance.now() > deadline) || line.skipIf?.() === true,
       onSkipped: settle,
     }));
     while (!this.queue.enqueue(lines)) {

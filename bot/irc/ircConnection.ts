@@ -29,6 +29,7 @@ import {
 } from './connectionFailure';
 import { renderCommand, serviceLine } from './nickserv';
 import { alternativeNick } from './nicks';
+import { MULTILINE_CAP, parseMultilineCap, type MultilineLimits } from '../outbound/multiline';
 import { CHECK_EVERY_LINES, replyCaches, trimNetworkTokens, trimReplyCaches } from './replyCaches';
 import { saslFailureMessage, saslFailureText, type SaslMechanism } from './sasl';
 import { StsPolicies, type Endpoint } from './stsPolicies';
@@ -119,6 +120,8 @@ type State = 'idle' | 'connecting' | 'registered' | 'ready' | 'waiting' | 'stopp
 
 export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
   private client: Client | undefined;
+  private connectionCount = 0;
+  private batchCount = 0;
   private state: State = 'idle';
   private attempt = 0;
   /** When the current connection registered (performance.now()); undefined before. */
@@ -250,6 +253,25 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     return this.client?.network.cap.isEnabled(cap) ?? false;
   }
 
+  /** Changes on every new connection (see LineContext.connection). */
+  get connectionNumber(): number {
+    return this.connectionCount;
+  }
+
+  /**
+   * What multi-line messages need (commandLines' LineContext): the
+   * `draft/multiline` limits when the current connection negotiated it,
+   * fresh batch references, and which connection is current.
+   */
+  multilineContext(): { multiline?: MultilineLimits; batchRef: () => string; connection: () => number } {
+    const limits = this.hasCap(MULTILINE_CAP) ? parseMultilineCap(capValue(this.client?.network.cap.available.get(MULTILINE_CAP))) : undefined;
+    return {
+      ...(limits ? { multiline: limits } : {}),
+      batchRef: () => `zrml${++this.batchCount}`,
+      connection: () => this.connectionCount,
+    };
+  }
+
   /** An ISUPPORT (005) token of the current connection's server, e.g. `BOT` → `B`; undefined when not advertised. */
   isupport(token: string): unknown {
     return this.client?.network.supports(token);
@@ -331,6 +353,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     const client = new Client();
     useDeadlinePingTimeout(client);
     this.client = client;
+    this.connectionCount++;
     this.bindLifecycle(client);
     this.emit('client', client);
     const registrationMs = this.options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS;
@@ -798,4 +821,9 @@ function cleanNotice(text: string): string {
   // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, '').replace(/\s+/g, ' ').trim();
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+
+/** A cap's value as irc-framework keeps it ('' when it has none). */
+function capValue(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }

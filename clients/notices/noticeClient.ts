@@ -90,6 +90,11 @@ export class NoticeClient {
     return redis;
   }
 
+  /** The last error event of the connection (ECONNREFUSED, a TLS failure…), if any. */
+  connectionError(): Error | undefined {
+    return this.lastError;
+  }
+
   /**
    * Says what went wrong with a failed call: ioredis often reports only
    * "Connection is closed", the cause (ECONNREFUSED…) came as an error event.

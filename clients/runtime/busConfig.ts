@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_NOTICE_FATE_TTL_SECONDS, isValidNamespace } from '@zenrelay/protocol';
 import { ConfigError } from './ConfigError';
-import { parseHostPort, type HostPort, type RedisTarget } from './redisConnection';
-import { bool, Env, integer, listOf, optionalText, read, redisUrl, Setting, setting } from './settings';
+import { parseHostPort, type HostPort, type RedisTarget, type RedisTlsFiles } from './redisConnection';
+import { bool, Env, integer, listOf, optionalText, pemFile, read, redisUrl, Setting, setting } from './settings';
 
 /**
  * The settings the bot shares with everything that talks to it over Redis
@@ -15,6 +15,9 @@ export const busSettings = {
   redisSentinelMaster: setting('REDIS_SENTINEL_MASTER', '', 'Name of the master the sentinels monitor (`sentinel monitor <name> …`)', optionalText),
   redisSentinelPassword: setting('REDIS_SENTINEL_PASSWORD', '', "The sentinels' own password (`requirepass` in sentinel.conf); the primary's comes from REDIS_URL", optionalText),
   redisSentinelTls: setting('REDIS_SENTINEL_TLS', 'false', 'Talk to the sentinels over TLS (the primary: `rediss://` in REDIS_URL)', bool),
+  redisTlsCa: setting('REDIS_TLS_CA', '', "CA certificate(s), a PEM file, that signed the Redis server's certificate (`rediss://`, REDIS_SENTINEL_TLS); empty = the system's CAs", pemFile("the CA certificate that signed the Redis server's certificate")),
+  redisTlsCert: setting('REDIS_TLS_CERT', '', 'Client certificate, a PEM file, for a Redis that asks for one (`tls-auth-clients`); with REDIS_TLS_KEY', pemFile('the client certificate')),
+  redisTlsKey: setting('REDIS_TLS_KEY', '', 'Private key of REDIS_TLS_CERT, a PEM file (unencrypted)', pemFile("the client certificate's private key")),
   redisClusterNodes: setting('REDIS_CLUSTER_NODES', '', 'Redis Cluster seed nodes, comma-separated `host:port`; wins over REDIS_URL\'s host; keys get hash tags (docs/protocol.md)', hostPortList),
   namespace: setting('ZEN_NAMESPACE', '', 'Prefix for every channel and key (`net1` → `net1:in`, `net1:out`); empty = ZenIRCBot names', (raw, variable) => {
     if (!isValidNamespace(raw)) throw new ConfigError(variable, 'must be letters, digits, `_`, `.` or `-` (at most 64)');
@@ -52,10 +55,12 @@ export function redisTarget(config: Parsed<typeof busSettings>): RedisTarget {
       if (value !== undefined) throw new ConfigError(variable, 'only applies with REDIS_SENTINELS; set REDIS_SENTINELS (host:port,…) or unset it');
     }
   }
+  const tls = tlsFiles(config);
+  const extra = tls ? { tls } : {};
   if (cluster.length > 0) {
     const db = new URL(url).pathname.replace(/^\//, '');
     if (db !== '' && db !== '0') throw new ConfigError('REDIS_URL', `selects db ${db}, but a Redis Cluster only has db 0: drop the /${db} with REDIS_CLUSTER_NODES`);
-    return { kind: 'cluster', url, nodes: cluster };
+    return { kind: 'cluster', url, nodes: cluster, ...extra };
   }
   if (sentinels.length > 0) {
     return {
@@ -65,9 +70,31 @@ export function redisTarget(config: Parsed<typeof busSettings>): RedisTarget {
       master: config.redisSentinelMaster as string,
       ...(config.redisSentinelPassword !== undefined ? { sentinelPassword: config.redisSentinelPassword } : {}),
       sentinelTls: config.redisSentinelTls,
+      ...extra,
     };
   }
-  return { kind: 'single', url };
+  return { kind: 'single', url, ...extra };
+}
+
+/**
+ * REDIS_TLS_CA / _CERT / _KEY, checked: the certificate and its key go
+ * together, and they only mean something on a TLS connection (`rediss://`,
+ * or REDIS_SENTINEL_TLS with sentinels), so setting them for plain text is
+ * a mistake said at start, not a silent no-op.
+ */
+function tlsFiles(config: Parsed<typeof busSettings>): RedisTlsFiles | undefined {
+  const { redisTlsCa: ca, redisTlsCert: cert, redisTlsKey: key } = config;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ConfigError(cert === undefined ? 'REDIS_TLS_CERT' : 'REDIS_TLS_KEY', 'REDIS_TLS_CERT and REDIS_TLS_KEY go together (a client certificate and its key); set both or neither');
+  }
+  if (ca === undefined && cert === undefined) return undefined;
+  const tlsUrl = new URL(config.redisUrl).protocol === 'rediss:';
+  const sentinelTls = config.redisSentinels.length > 0 && config.redisSentinelTls;
+  if (!tlsUrl && !sentinelTls) {
+    const variable = ca !== undefined ? 'REDIS_TLS_CA' : 'REDIS_TLS_CERT';
+    throw new ConfigError(variable, 'only applies to TLS connections, but REDIS_URL starts with redis://: use rediss:// for a Redis with TLS (or unset it)');
+  }
+  return { ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined && key !== undefined ? { cert, key } : {}) };
 }
 
 /** How long notice fates are kept; read by the bot and by publishers (zen notify, the webhook). */

@@ -53,6 +53,16 @@ export function redactUrl(url: string): string {
   return out;
 }
 
+/**
+ * A setting's value that should be a URL, fit for an error message about it:
+ * redactUrl when it has a scheme; without one (`user:pw@host`,
+ * `host/?password=…`) anything before an `@` and any query are hidden too.
+ */
+export function redactUrlValue(raw: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return redactUrl(raw);
+  return raw.replace(/^.*@/, '***@').replace(/\?.*$/, '?***');
+}
+
 /** Every secret-looking query parameter value and userinfo removed from any Redis URL inside a text (an error message). */
 export function redactUrlsIn(text: string): string {
   return text.replace(/\brediss?:\/\/[^\s'"<>]+/g, (match) => {

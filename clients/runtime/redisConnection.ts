@@ -16,7 +16,10 @@
  * - Pub/sub connections resubscribe after every reconnect (ioredis), on the new
  *   primary; the cluster resubscribes on another node when its node fails.
  */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { ConfigError } from './ConfigError';
 import { redactUrl } from './log';
 
 export interface HostPort {
@@ -24,11 +27,23 @@ export interface HostPort {
   port: number;
 }
 
-/** Where Redis is. `url` is REDIS_URL: in sentinel and cluster mode only its credentials, db and `rediss:` apply. */
-export type RedisTarget =
+/** PEM files for TLS connections (REDIS_TLS_CA, REDIS_TLS_CERT + REDIS_TLS_KEY); paths, read on every connect. */
+export interface RedisTlsFiles {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+/**
+ * Where Redis is. `url` is REDIS_URL: in sentinel and cluster mode only its
+ * credentials, db and `rediss:` apply. `tls` applies to every TLS connection
+ * of the target (`rediss://`; the sentinels' with REDIS_SENTINEL_TLS).
+ */
+export type RedisTarget = (
   | { kind: 'single'; url: string }
   | { kind: 'sentinel'; url: string; sentinels: HostPort[]; master: string; sentinelPassword?: string; sentinelTls: boolean }
-  | { kind: 'cluster'; url: string; nodes: HostPort[] };
+  | { kind: 'cluster'; url: string; nodes: HostPort[] }
+) & { tls?: RedisTlsFiles };
 
 /** A connection to a single server, a Sentinel primary, or a Cluster: the commands zenrelay uses exist on both. */
 export type RedisConnection = Redis | Cluster;
@@ -122,8 +137,28 @@ function urlParts(url: string): UrlParts {
   };
 }
 
+/** Reads one PEM file of `files`; a file gone since start is a ConfigError naming its variable. */
+function readPem(path: string, variable: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(variable, `cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}): set it to a readable PEM file`);
+  }
+}
+
+/** Node TLS options from REDIS_TLS_*: the CA to trust (else the system's) and the client certificate. */
+export function tlsOptions(files: RedisTlsFiles | undefined): ConnectionOptions {
+  if (files === undefined) return {};
+  return {
+    ...(files.ca !== undefined ? { ca: readPem(files.ca, 'REDIS_TLS_CA') } : {}),
+    ...(files.cert !== undefined ? { cert: readPem(files.cert, 'REDIS_TLS_CERT') } : {}),
+    ...(files.key !== undefined ? { key: readPem(files.key, 'REDIS_TLS_KEY') } : {}),
+  };
+}
+
 /** Builds one connection to `target`. Add an 'error' listener; call connect() unless lazyConnect is false. */
 export function createRedis(target: RedisTarget, options: RedisConnectionOptions): RedisConnection {
+  const tls = tlsOptions(target.tls);
   const common: RedisOptions = {
     lazyConnect: options.lazyConnect ?? true,
     connectionName: options.connectionName,
@@ -136,7 +171,8 @@ export function createRedis(target: RedisTarget, options: RedisConnectionOptions
   };
   switch (target.kind) {
     case 'single':
-      return new Redis(target.url, common);
+      // ioredis turns TLS on for rediss:// by itself; these add the CA and client certificate.
+      return new Redis(target.url, urlParts(target.url).tls ? { ...common, tls } : common);
     case 'sentinel': {
       const parts = urlParts(target.url);
       const retries = options.retryStrategy === undefined || options.retryStrategy(1) !== null;
@@ -149,9 +185,9 @@ export function createRedis(target: RedisTarget, options: RedisConnectionOptions
         username: parts.username,
         password: parts.password,
         db: parts.db,
-        ...(parts.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+        ...(parts.tls ? { tls, enableTLSForSentinelMode: true } : {}),
         ...(target.sentinelPassword !== undefined ? { sentinelPassword: target.sentinelPassword } : {}),
-        ...(target.sentinelTls ? { sentinelTLS: {} } : {}),
+        ...(target.sentinelTls ? { sentinelTLS: tls } : {}),
         // Keep asking the sentinels however long they are all away, unless the caller gives up at once.
         sentinelRetryStrategy: (times: number) => (retries ? Math.min(times * 100, 2000) : null),
       });
@@ -175,7 +211,7 @@ export function createRedis(target: RedisTarget, options: RedisConnectionOptions
           ...perNode,
           username: parts.username,
           password: parts.password,
-          ...(parts.tls ? { tls: {} } : {}),
+          ...(parts.tls ? { tls } : {}),
         },
       };
       return new Cluster(target.nodes, clusterOptions);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError } from './ConfigError';
+import { redactUrlValue } from './log';
 
 /**
  * Parsers for environment values. Each one either returns a typed value or
@@ -88,10 +90,10 @@ export function redisUrl(raw: string, variable: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(variable, `must be a URL like redis://127.0.0.1:6379, got ${JSON.stringify(raw)}`);
+    throw new ConfigError(variable, `must be a URL like redis://127.0.0.1:6379, got ${JSON.stringify(redactUrlValue(raw))} (a password in it must be URL-encoded: %2F for /, %40 for @)`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new ConfigError(variable, `must start with redis:// or rediss://, got ${JSON.stringify(raw)}`);
+    throw new ConfigError(variable, `must start with redis:// or rediss://, got ${JSON.stringify(redactUrlValue(raw))}`);
   }
   return raw;
 }
@@ -101,5 +103,25 @@ export function oneOf<T extends string>(values: readonly T[]) {
     const v = raw.toLowerCase() as T;
     if (!values.includes(v)) throw new ConfigError(variable, `must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
     return v;
+  };
+}
+
+/**
+ * A path to a readable PEM file (a CA, a certificate or a key); '' = unset.
+ * Checked when the settings are read, so a wrong path fails at start naming
+ * the variable, not later as a TLS error.
+ */
+export function pemFile(what: string) {
+  return (raw: string, variable: string): string | undefined => {
+    if (raw === '') return undefined;
+    let content: string;
+    try {
+      content = readFileSync(raw, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new ConfigError(variable, `cannot read ${JSON.stringify(raw)} (${code}): set it to the path of a PEM file holding ${what}`);
+    }
+    if (!content.includes('-----BEGIN ')) throw new ConfigError(variable, `${JSON.stringify(raw)} is not a PEM file (no -----BEGIN line): set it to ${what}, PEM-encoded`);
+    return raw;
   };
 }

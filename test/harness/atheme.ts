@@ -161,8 +161,8 @@ export async function identify(user: IrcUser, account: string, password: string,
 }
 
 /** Connects as `account`, registers it with NickServ, and disconnects again. */
-export async function createAccount(host: string, port: number, account: string, password: string): Promise<void> {
-  const user = await connectUser({ host, port, nick: account });
+export async function createAccount(host: string, port: number, account: string, password: string, serverPassword?: string): Promise<void> {
+  const user = await connectUser({ host, port, nick: account, ...(serverPassword !== undefined ? { password: serverPassword } : {}) });
   try {
     await registerAccount(user, password);
     await user.quit('account created');

@@ -8,6 +8,7 @@ import {
   connectUser,
   delay,
   parseLine,
+  redisPing,
   startInspircd,
   startNgircd,
   startRedis,
@@ -55,6 +56,17 @@ describe('redis', () => {
   afterEach(async () => {
     await redis?.stop();
     redis = undefined;
+  });
+
+  it('with tls: TLS only (plain text is refused), certificates from its own CA, and the same after restart', async () => {
+    redis = await startRedis({ tls: true });
+    const certs = redis.certificates;
+    if (!certs) throw new Error('no certificates');
+    expect(redis.url).toBe(`rediss://127.0.0.1:${redis.port}`);
+    expect(await redisPing(redis.port, 2000, certs)).toBe('+PONG');
+    await expect(redisPing(redis.port, 2000)).rejects.toThrow();
+    await redis.restart();
+    expect(await redisPing(redis.port, 2000, certs)).toBe('+PONG');
   });
 
   it('answers PING and keeps its port across restart', async () => {

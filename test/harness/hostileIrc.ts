@@ -37,8 +37,14 @@ export interface HostileIrc {
 
 type ServerEvent = { event: string; id?: number; port?: number; line?: string; message?: string };
 
-export async function startHostileIrc(): Promise<HostileIrc> {
-  const child: ChildProcess = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', process.execPath, SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+export interface StartHostileIrcOptions {
+  /** Caps to offer instead of the default (chghost, server-time, multi-prefix), values included: `draft/multiline=max-bytes=4096`. */
+  caps?: string[];
+}
+
+export async function startHostileIrc(options: StartHostileIrcOptions = {}): Promise<HostileIrc> {
+  const args = ['--pdeathsig', 'SIGKILL', '--', process.execPath, SCRIPT, ...(options.caps ? [JSON.stringify(options.caps)] : [])];
+  const child: ChildProcess = spawn('setpriv', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid ?? -1;
   trackPid(pid);
   let stderr = '';

@@ -22,7 +22,10 @@ const readline = require('node:readline');
 
 const SERVER = 'hostile.test';
 // No account-tag: an account= tag from this server must not be believed.
-const CAPS = ['chghost', 'server-time', 'multi-prefix'];
+// argv[2], when given: the caps to offer instead, as JSON (e.g. ["batch","draft/multiline=max-bytes=4096"]).
+// With echo-message ACKed, the client's PRIVMSG, NOTICE and BATCH lines are echoed back with their tags
+// (but `label`), as a server does, so a draft/multiline batch comes back as one batch.
+const CAPS = process.argv[2] ? JSON.parse(process.argv[2]) : ['chghost', 'server-time', 'multi-prefix'];
 
 let client = null;
 let state = null;
@@ -64,6 +67,12 @@ function maybeRegister() {
 
 function onLine(line) {
   out({ event: 'line', line });
+  let tags = '';
+  if (line.startsWith('@')) {
+    const space = line.indexOf(' ');
+    tags = space === -1 ? line.slice(1) : line.slice(1, space);
+    line = space === -1 ? '' : line.slice(space + 1);
+  }
   const [command, ...rest] = line.split(' ');
   const arg = rest.join(' ');
   switch (command.toUpperCase()) {
@@ -73,7 +82,9 @@ function onLine(line) {
         state.capOpen = true;
         write(`:${SERVER} CAP * LS :${CAPS.join(' ')}\r\n`);
       } else if (sub === 'REQ') {
-        write(`:${SERVER} CAP ${state.nick || '*'} ACK :${arg.slice(arg.indexOf(':') + 1)}\r\n`);
+        const wanted = arg.slice(arg.indexOf(':') + 1);
+        for (const cap of wanted.split(' ')) if (cap) state.caps.add(cap);
+        write(`:${SERVER} CAP ${state.nick || '*'} ACK :${wanted}\r\n`);
       } else if (sub === 'END') {
         state.capOpen = false;
         maybeRegister();
@@ -116,6 +127,14 @@ function onLine(line) {
         write(`:${prefix()} PART ${channel}\r\n`);
       }
       break;
+    case 'PRIVMSG':
+    case 'NOTICE':
+    case 'BATCH':
+      if (state.caps.has('echo-message')) {
+        const kept = tags.split(';').filter((t) => t && !t.startsWith('label='));
+        write(`${kept.length > 0 ? `@${kept.join(';')} ` : ''}:${prefix()} ${line}\r\n`);
+      }
+      break;
     case 'QUIT':
       write(`ERROR :Closing link\r\n`).then(() => client && client.end());
       break;
@@ -127,7 +146,7 @@ function onLine(line) {
 const server = net.createServer((socket) => {
   if (client) client.destroy();
   client = socket;
-  state = { nick: '', user: '', host: 'client.hostile.test', registered: false, capOpen: false, channels: new Set() };
+  state = { nick: '', user: '', host: 'client.hostile.test', registered: false, capOpen: false, channels: new Set(), caps: new Set() };
   out({ event: 'connected' });
   let buffer = '';
   socket.setEncoding('latin1');

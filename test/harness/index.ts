@@ -19,3 +19,4 @@ export * from './sentinel';
 export * from './redisCluster';
 export * from './hostileIrc';
 export * from './testCerts';
+export * from './certificates';

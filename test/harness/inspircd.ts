@@ -36,6 +36,8 @@ export interface StartInspircdOptions {
   extraModules?: string[];
   /** Raw config appended at the end. */
   extraConfig?: string;
+  /** Server password every client must send (PASS), in `<connect password>`; default none. */
+  password?: string;
   /**
    * Accept a services server (Atheme, see atheme.ts): a `<bind type="servers">`
    * on another free loopback port, `<link>`, `<uline>`, and the spanningtree,
@@ -115,7 +117,7 @@ export function inspircdConfig(dir: string, port: number, opts: StartInspircdOpt
     `         fakelag="${opts.fakelag ? 'yes' : 'no'}"`,
     '         localmax="1000" globalmax="1000" limit="5000" maxchans="100"',
     '         hardsendq="1M" softsendq="10240" recvq="10K"',
-    '         resolvehostnames="no" useident="no">',
+    `         resolvehostnames="no" useident="no"${opts.password !== undefined ? ` password="${opts.password}"` : ''}>`,
     '<dns server="127.0.0.1" timeout="1">',
     '<options prefixquit="Quit: " syntaxhints="no" announcets="yes">',
     '<security hideserver="" userstats="Pu">',

@@ -5,7 +5,11 @@
  * file with fsync on every write, so data survives restart() and even kill()
  * followed by restart() (durability tests).
  */
+import { mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
+import { makeCertificates, type TestCertificates } from './certificates';
 import { ManagedServer, waitForOutput } from './managedServer';
 import { describeExit, type ServerProcess } from './process';
 import { makeTempDir } from './tempDir';
@@ -25,11 +29,20 @@ export interface StartRedisOptions {
   args?: string[];
   /** Label in messages (default "redis"). */
   name?: string;
+  /**
+   * TLS only (`--port 0 --tls-port <port>`), with certificates made by openssl
+   * (test/harness/certificates.ts) in `<dir>/tls`. `authClients` is
+   * redis-server's `tls-auth-clients`: 'yes' (its default) asks every client
+   * for a certificate signed by the CA, 'optional' checks one if given.
+   */
+  tls?: boolean | { authClients?: 'yes' | 'no' | 'optional' };
 }
 
 export interface RedisServer extends ServerHandle {
-  /** redis://127.0.0.1:<port> */
+  /** redis://127.0.0.1:<port>, or rediss:// with `tls`. */
   readonly url: string;
+  /** With `tls`: the CA that signed the server's certificate, and a client certificate it accepts. */
+  readonly certificates: TestCertificates | undefined;
   readonly dir: string;
   readonly persistence: RedisPersistence;
 }
@@ -39,6 +52,13 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisSer
   const persistence = opts.persistence ?? 'none';
   const ownedDir = opts.dir === undefined ? makeTempDir('redis') : undefined;
   const dir = opts.dir ?? (ownedDir as string);
+  const tls = opts.tls === undefined || opts.tls === false ? undefined : { authClients: (opts.tls === true ? undefined : opts.tls.authClients) ?? 'yes' };
+  let certificates: TestCertificates | undefined;
+  if (tls) {
+    const tlsDir = join(dir, 'tls');
+    mkdirSync(tlsDir, { recursive: true });
+    certificates = makeCertificates(tlsDir);
+  }
   const managed = await ManagedServer.start(
     {
       name: opts.name ?? 'redis',
@@ -47,7 +67,10 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisSer
       prepare: (port) => ({
         command: 'redis-server',
         args: [
-          '--port', String(port),
+          ...(certificates
+            ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certificates.serverCert, '--tls-key-file', certificates.serverKey,
+                '--tls-ca-cert-file', certificates.ca, '--tls-auth-clients', tls?.authClients ?? 'yes']
+            : ['--port', String(port)]),
           '--bind', '127.0.0.1',
           '--save', '',
           '--appendonly', persistence === 'aof' ? 'yes' : 'no',
@@ -61,28 +84,30 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisSer
       ready: async (proc, port, timeoutMs) => {
         const deadline = Date.now() + timeoutMs;
         await waitForOutput(proc, /Ready to accept connections/, timeoutMs);
-        await waitForPong(proc, port, deadline);
+        await waitForPong(proc, port, deadline, certificates);
       },
     },
     opts.port,
   );
   return managed.handle({
     get url() {
-      return `redis://127.0.0.1:${managed.port}`;
+      return `${certificates ? 'rediss' : 'redis'}://127.0.0.1:${managed.port}`;
     },
+    certificates,
     dir,
     persistence,
   });
 }
 
-async function waitForPong(proc: ServerProcess, port: number, deadline: number): Promise<void> {
+async function waitForPong(proc: ServerProcess, port: number, deadline: number, certificates?: TestCertificates): Promise<void> {
   let last = 'no reply yet';
   while (Date.now() < deadline) {
     const exit = proc.exitInfo();
     if (exit) throw new Error(`redis exited (${describeExit(exit)}) before answering PING`);
     try {
-      last = await redisPing(port, Math.max(100, deadline - Date.now()));
-      if (last === '+PONG') return;
+      last = await redisPing(port, Math.max(100, deadline - Date.now()), certificates);
+      // A server with requirepass answers NOAUTH: it is up all the same.
+      if (last === '+PONG' || last.startsWith('-NOAUTH')) return;
     } catch (err) {
       last = err instanceof Error ? err.message : String(err);
     }
@@ -91,10 +116,16 @@ async function waitForPong(proc: ServerProcess, port: number, deadline: number):
   throw new Error(`redis did not answer PING with +PONG (last: ${last})`);
 }
 
-/** Sends one PING over a raw socket and resolves with the reply line (e.g. "+PONG", "-LOADING ..."). */
-export function redisPing(port: number, timeoutMs = 2000): Promise<string> {
+/**
+ * Sends one PING over a raw socket (TLS with `certificates`, presenting their
+ * client certificate) and resolves with the reply line (e.g. "+PONG", "-LOADING ...").
+ */
+export function redisPing(port: number, timeoutMs = 2000, certificates?: TestCertificates): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = certificates
+      ? connectTls({ host: '127.0.0.1', port, ca: readFileSync(certificates.ca), cert: readFileSync(certificates.clientCert), key: readFileSync(certificates.clientKey) })
+      : connect({ host: '127.0.0.1', port });
+    const connectEvent = certificates ? 'secureConnect' : 'connect';
     let received = '';
     const finish = (err: Error | undefined, reply?: string): void => {
       clearTimeout(timer);
@@ -104,7 +135,7 @@ export function redisPing(port: number, timeoutMs = 2000): Promise<string> {
     };
     const timer = setTimeout(() => finish(new Error('PING timed out')), timeoutMs);
     socket.setEncoding('utf8');
-    socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
+    socket.once(connectEvent, () => socket.write('*1\r\n$4\r\nPING\r\n'));
     socket.on('data', (chunk: string) => {
       received += chunk;
       const end = received.indexOf('\r\n');

@@ -7,6 +7,7 @@ import {
   noticeWaitReplicas,
   noticeWaitTimeout,
   read,
+  redisTlsProblem,
   targetVariables,
   type Env,
 } from '@zenrelay/runtime';
@@ -66,7 +67,10 @@ export async function runNotify(plan: NotifyPlan, io: NotifyIo): Promise<number>
     try {
       await client.connect();
     } catch (err) {
-      say(`cannot reach Redis at ${where}: ${client.explain(err)}; is Redis running and ${targetVariables(bus.redis)} right? Nothing was queued`);
+      const cause = client.connectionError();
+      const tls = cause && redisTlsProblem(cause, bus.redis);
+      if (tls) say(`cannot reach Redis: ${tls.message}; ${tls.hint}. Nothing was queued`);
+      else say(`cannot reach Redis at ${where}: ${client.explain(err)}; is Redis running and ${targetVariables(bus.redis)} right? Nothing was queued`);
       return NOTIFY_EXIT.redis;
     }
     try {

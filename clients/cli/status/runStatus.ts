@@ -1,5 +1,5 @@
 import type { BusConfig } from '@zenrelay/runtime';
-import { createLogger, createRedis, describeTarget, isCluster, targetVariables } from '@zenrelay/runtime';
+import { createLogger, createRedis, describeTarget, isCluster, redisTlsProblem, targetVariables } from '@zenrelay/runtime';
 import { busNames, RpcError } from '@zenrelay/protocol';
 import { RpcPeer } from '@zenrelay/sdk';
 import { formatStatus, StatusView } from './format';
@@ -30,12 +30,19 @@ export async function runStatus(run: StatusRun): Promise<number> {
   const sub = createRedis(run.bus.redis, options);
   const pub = createRedis(run.bus.redis, options);
   let lastError = '';
-  for (const c of [sub, pub]) c.on('error', (e: Error) => (lastError = e.message));
+  let tls: ReturnType<typeof redisTlsProblem>;
+  for (const c of [sub, pub]) {
+    c.on('error', (e: Error) => {
+      lastError = e.message;
+      tls = redisTlsProblem(e, run.bus.redis) ?? tls;
+    });
+  }
   try {
     try {
       await Promise.all([sub.connect(), pub.connect()]);
     } catch (err) {
-      run.err(`zen status: cannot reach Redis at ${target}: ${lastError || (err as Error).message}; start redis-server or set ${variables}\n`);
+      if (tls) run.err(`zen status: cannot reach Redis: ${tls.message}; ${tls.hint}\n`);
+      else run.err(`zen status: cannot reach Redis at ${target}: ${lastError || (err as Error).message}; start redis-server or set ${variables}\n`);
       return STATUS_EXIT.redis;
     }
     const peer = new RpcPeer(sub, pub, names, createLogger('silent', 'zen-status'));

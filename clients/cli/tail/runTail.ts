@@ -5,7 +5,7 @@
  * and Redis come and go. Status goes to stderr, so stdout is only payloads.
  */
 import type { BusConfig } from '@zenrelay/runtime';
-import { createRedis, describeTarget, isCluster, subscribeKept } from '@zenrelay/runtime';
+import { createRedis, describeTarget, isCluster, redisTlsProblem, subscribeKept } from '@zenrelay/runtime';
 import { busNames } from '@zenrelay/protocol';
 import { matches, TailFilter } from './filter';
 import { formatPayload, jsonLine, TailSource } from './format';
@@ -35,7 +35,8 @@ export async function runTail(options: TailOptions): Promise<RunningTail> {
   const sub = createRedis(options.bus.redis, { connectionName: 'zen-tail', maxRetriesPerRequest: null });
   let down = false;
   sub.on('error', (err: Error) => {
-    if (!down) options.err(`zen tail: Redis at ${url}: ${err.message}; retrying\n`);
+    const tls = redisTlsProblem(err, options.bus.redis);
+    if (!down) options.err(tls ? `zen tail: ${tls.message}; ${tls.hint}; retrying\n` : `zen tail: Redis at ${url}: ${err.message}; retrying\n`);
     down = true;
   });
   sub.on('ready', () => {

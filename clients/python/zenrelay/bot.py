@@ -141,11 +141,59 @@ def _default_logger(name, level):
     return logger
 
 
+_SECRET_PARAM = re.compile(r'pass|secret|token|auth|key|cred', re.I)
+
+
+def redact_url(url):
+    """A Redis URL fit for messages: user name and password, and secret-looking query values (?password=), hidden."""
+    m = re.match(r'^([a-z][a-z0-9+.-]*://)?(.*)$', url, re.I | re.S)
+    prefix, rest = m.group(1) or '', m.group(2)
+    hidden = ''
+    if '@' in rest:
+        userinfo, _, rest = rest.rpartition('@')
+        if re.search(r'[/?#]', userinfo):  # an unescaped / ? or # in a password: when in doubt, hide more
+            return prefix + '***'
+        hidden = '***@'
+    base, sep, query = rest.partition('?')
+    if not sep:
+        return prefix + hidden + base
+    params = []
+    for item in query.split('&'):
+        name, eq, _value = item.partition('=')
+        params.append(name + '=***' if eq and _SECRET_PARAM.search(name) else item)
+    return prefix + hidden + base + '?' + '&'.join(params)
+
+
+def _tls_options(redis_url, env):
+    """REDIS_TLS_CA, REDIS_TLS_CERT and REDIS_TLS_KEY (PEM files), like the SDK: only with rediss://."""
+    ca = env.get('REDIS_TLS_CA') or None
+    cert = env.get('REDIS_TLS_CERT') or None
+    key = env.get('REDIS_TLS_KEY') or None
+    if (cert is None) != (key is None):
+        raise ConfigError('REDIS_TLS_CERT' if cert is None else 'REDIS_TLS_KEY',
+                          'REDIS_TLS_CERT and REDIS_TLS_KEY go together (a client certificate and its key); set both or neither')
+    if ca is None and cert is None:
+        return {}
+    if not redis_url.startswith('rediss://'):
+        raise ConfigError('REDIS_TLS_CA' if ca is not None else 'REDIS_TLS_CERT',
+                          'only applies to TLS connections, but REDIS_URL starts with redis://: use rediss:// for a Redis with TLS (or unset it)')
+    for variable, path in (('REDIS_TLS_CA', ca), ('REDIS_TLS_CERT', cert), ('REDIS_TLS_KEY', key)):
+        if path is not None and not os.access(path, os.R_OK):
+            raise ConfigError(variable, 'cannot read %r: set it to the path of a PEM file' % path)
+    options = {}
+    if ca is not None:
+        options['ssl_ca_certs'] = ca
+    if cert is not None:
+        options['ssl_certfile'] = cert
+        options['ssl_keyfile'] = key
+    return options
+
+
 class Bot(object):
     """A zenrelay service: commands, event handlers, replies, and a registry entry.
 
-    Settings come from the environment like the bot's (REDIS_URL, ZEN_NAMESPACE,
-    ZEN_COMMAND_PREFIX, ZEN_SERVICE_HEARTBEAT_MS, ZEN_SERVICE_TTL_MS,
+    Settings come from the environment like the bot's (REDIS_URL, REDIS_TLS_CA,
+    REDIS_TLS_CERT, REDIS_TLS_KEY, ZEN_NAMESPACE, ZEN_COMMAND_PREFIX, ZEN_SERVICE_HEARTBEAT_MS, ZEN_SERVICE_TTL_MS,
     LOG_LEVEL); keyword arguments win.
     """
 
@@ -158,7 +206,7 @@ class Bot(object):
         self.description = description
         self.redis_url = redis_url or env.get('REDIS_URL') or 'redis://127.0.0.1:6379'
         if not re.match(r'^rediss?://', self.redis_url):
-            raise ConfigError('REDIS_URL', 'must start with redis:// or rediss:// (got %r)' % self.redis_url)
+            raise ConfigError('REDIS_URL', 'must start with redis:// or rediss:// (got %r)' % redact_url(self.redis_url))
         self.namespace = env.get('ZEN_NAMESPACE', '') if namespace is None else namespace
         if self.namespace and not NAMESPACE.match(self.namespace):
             raise ConfigError('ZEN_NAMESPACE', 'must be letters, digits, `_`, `.` or `-` (at most 64)')
@@ -177,7 +225,7 @@ class Bot(object):
         self.out_channel = p + 'out'
         self.errors_channel = p + 'zenrelay:errors'
         self.registry_key = p + 'zenrelay:service:' + name
-        self.redis = redis.Redis.from_url(self.redis_url)
+        self.redis = redis.Redis.from_url(self.redis_url, **_tls_options(self.redis_url, env))
         self._commands = {}  # name -> (handler, info); a plain dict, only ever indexed by validated names
         self._live = set()
         self._admin_only = set()
@@ -343,7 +391,7 @@ class Bot(object):
             pubsub.subscribe(self.in_channel)
         except redis.ConnectionError as err:
             raise SystemExit('cannot connect to Redis at %s: %s; start redis-server or set REDIS_URL'
-                             % (re.sub(r'//.*@', '//***@', self.redis_url), err))
+                             % (redact_url(self.redis_url), err))
         self.logger.debug('subscribed to %s', self.in_channel)
         return pubsub
 
