@@ -67,6 +67,7 @@ const BOT_ACCOUNT = 'zenbot';
 const SECRETS: Record<string, Secret> = {
   ircPassword: { setting: 'IRC_PASSWORD', value: 'irc-srv-pw-5f2a+b/c' },
   saslPassword: { setting: 'IRC_SASL_PASSWORD', value: 'sasl-pw-9c3e+d/f=' },
+  nickservPassword: { setting: 'IRC_NICKSERV_PASSWORD', value: 'ns-pw-3d9a+e/g=' },
   webhookToken: { setting: 'WEBHOOK_TOKEN', value: 'wh-token-1a2b3c4d5e6f+/=' },
   githubSecret: { setting: 'WEBHOOK_GITHUB_SECRET', value: 'gh-secret-77e1&x=y/z' },
   redisUserPassword: { setting: 'REDIS_URL (user:password@, an ACL user)', value: 'redis-user-pw@4/d:e+f' },
@@ -180,6 +181,7 @@ const BOT_ENV = (): Record<string, string> => ({
   IRC_PASSWORD: SECRETS.ircPassword.value,
   IRC_SASL_ACCOUNT: BOT_ACCOUNT,
   IRC_SASL_PASSWORD: SECRETS.saslPassword.value,
+  IRC_NICKSERV_PASSWORD: SECRETS.nickservPassword.value,
   IRC_SEND_RATE: '50',
   IRC_SEND_BURST: '20',
   IRC_RECONNECT_MIN_MS: '200',
