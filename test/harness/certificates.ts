@@ -1,12 +1,9 @@
 /**
- * Test certificates made with openssl: a CA of their own, a server
- * certificate it signs for 127.0.0.1 and localhost, and a client certificate
- * it signs (for servers that ask for one, like redis-server's
- * `tls-auth-clients`). Small EC keys, valid two days, files in `dir`.
+ * One CA with a server and a client certificate, as flat file paths (what
+ * redis-server's --tls-* options and the REDIS_TLS_* settings take). Built
+ * on testCerts.ts, which makes every test certificate with openssl.
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { makeTestCa } from './testCerts';
 
 export interface TestCertificates {
   readonly dir: string;
@@ -20,7 +17,7 @@ export interface TestCertificates {
 }
 
 export interface MakeCertificatesOptions {
-  /** The CA's common name (default "zenrelay test CA"); also the file name prefix when `prefix` is unset. */
+  /** The CA's common name (default "zenrelay test CA"). */
   caName?: string;
   /** File name prefix in `dir`, so that several sets can share a dir (default ""). */
   prefix?: string;
@@ -28,46 +25,10 @@ export interface MakeCertificatesOptions {
   serverNames?: string[];
 }
 
-function openssl(args: string[]): void {
-  try {
-    execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`openssl ${args.join(' ')} failed: ${stderr || String(err)} (is openssl installed? apt-get install openssl)`);
-  }
-}
-
-const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-
-function san(name: string): string {
-  return /^[\d.]+$/.test(name) || name.includes(':') ? `IP:${name}` : `DNS:${name}`;
-}
-
 /** Makes a CA and a server and a client certificate signed by it, in `dir`. */
 export function makeCertificates(dir: string, options: MakeCertificatesOptions = {}): TestCertificates {
-  const prefix = options.prefix ?? '';
-  const file = (name: string) => join(dir, `${prefix}${name}`);
-  const certs: TestCertificates = {
-    dir,
-    ca: file('ca.crt'),
-    caKey: file('ca.key'),
-    serverCert: file('server.crt'),
-    serverKey: file('server.key'),
-    clientCert: file('client.crt'),
-    clientKey: file('client.key'),
-  };
-  const caName = options.caName ?? 'zenrelay test CA';
-  openssl(['req', '-x509', ...EC_KEY, '-keyout', certs.caKey, '-out', certs.ca, '-days', '2', '-subj', `/CN=${caName}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  const sign = (name: string, cert: string, key: string, extensions: string) => {
-    const csr = file(`${name}.csr`);
-    const ext = file(`${name}.ext`);
-    writeFileSync(ext, extensions);
-    openssl(['req', ...EC_KEY, '-keyout', key, '-out', csr, '-subj', `/CN=${name}`]);
-    openssl(['x509', '-req', '-in', csr, '-CA', certs.ca, '-CAkey', certs.caKey, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', ext]);
-  };
-  const names = options.serverNames ?? ['127.0.0.1', 'localhost'];
-  sign('server', certs.serverCert, certs.serverKey, `subjectAltName=${names.map(san).join(',')}\nextendedKeyUsage=serverAuth\n`);
-  sign('client', certs.clientCert, certs.clientKey, 'extendedKeyUsage=clientAuth\n');
-  return certs;
+  const ca = makeTestCa(options.caName ?? 'zenrelay test CA', { dir, prefix: options.prefix ?? '' });
+  const server = ca.serverCert('server', options.serverNames ?? ['127.0.0.1', 'localhost']);
+  const client = ca.clientCert('client', 'client');
+  return { dir, ca: ca.certFile, caKey: ca.keyFile, serverCert: server.certFile, serverKey: server.keyFile, clientCert: client.certFile, clientKey: client.keyFile };
 }

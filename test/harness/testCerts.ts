@@ -29,7 +29,12 @@ export interface TestCa {
 }
 
 function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
+    throw new Error(`openssl ${args.join(' ')} failed: ${stderr || String(err)} (is openssl installed? apt-get install openssl)`);
+  }
 }
 
 function readable(...files: string[]): void {
@@ -47,20 +52,28 @@ function subjectAltNames(names: string[]): string {
   return names.map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
 }
 
-/** A fresh CA named `name` in its own temp dir. */
-export function makeTestCa(name = 'zenrelay test CA'): TestCa {
-  const dir = makeTempDir('certs', 0o755);
-  const certFile = join(dir, 'ca.pem');
-  const keyFile = join(dir, 'ca.key');
+export interface TestCaPlace {
+  /** Where the files go (default: a fresh world-readable temp dir). */
+  dir?: string;
+  /** File name prefix, so that several CAs can share a dir (default ""). */
+  prefix?: string;
+}
+
+/** A fresh CA named `name`, in its own temp dir unless `place` says where. */
+export function makeTestCa(name = 'zenrelay test CA', place: TestCaPlace = {}): TestCa {
+  const dir = place.dir ?? makeTempDir('certs', 0o755);
+  const prefix = place.prefix ?? '';
+  const certFile = join(dir, `${prefix}ca.pem`);
+  const keyFile = join(dir, `${prefix}ca.key`);
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', `/CN=${name}`,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
   readable(certFile);
   let serial = 1;
   const sign = (label: string, cn: string, ext: string): CertFiles => {
-    const key = join(dir, `${label}.key`);
-    const csr = join(dir, `${label}.csr`);
-    const cert = join(dir, `${label}.pem`);
-    const extFile = join(dir, `${label}.ext`);
+    const key = join(dir, `${prefix}${label}.key`);
+    const csr = join(dir, `${prefix}${label}.csr`);
+    const cert = join(dir, `${prefix}${label}.pem`);
+    const extFile = join(dir, `${prefix}${label}.ext`);
     writeFileSync(extFile, ext);
     openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${cn}`], dir);
     openssl(['x509', '-req', '-in', csr, '-CA', certFile, '-CAkey', keyFile, '-set_serial', String(++serial), '-days', '2', '-out', cert, '-extfile', extFile], dir);
