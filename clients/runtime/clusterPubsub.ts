@@ -20,15 +20,23 @@
  * choice: when programs disagree for a while (a failover, a resharding) a
  * message takes the bus, as before.
  *
- * Re-chosen: a publish follows ioredis' routing for slot 0 (after a
- * `MOVED`, a connection error or a slot refresh it goes where slot 0 went,
- * falling back to a random node on a connection error); the subscriber
- * connection moves to the slot-0 master after each slot refresh that finds it
- * elsewhere (at start, after a failover), and when its node ends ioredis
- * picks the slot-0 master again if it is still reachable, else a random node
- * until the next refresh.
+ * Re-chosen: every connection re-reads the slot map every SLOT_REFRESH_MS
+ * (and ioredis does after a `MOVED` or a connection error). A publish is
+ * routed by ioredis as a command on slot 0, so it follows slot 0 at once
+ * (and goes to a random node while its node cannot be reached). The
+ * subscriber connection starts on the slot-0 master (ioredis first picks a
+ * seed; it is moved before anything subscribes) and is moved there again
+ * after a refresh that finds it elsewhere and the slot-0 master answering a
+ * PING, never while a SUBSCRIBE is in flight; when its node fails, ioredis
+ * moves it to another node at once (not back to the failed one) and
+ * resubscribes. A move closes the old connection before the new one has
+ * subscribed, so messages published in that moment (a few ms, only after a
+ * topology change) are not received: pub/sub is at-most-once anyway.
  */
 import type { Cluster, Redis } from 'ioredis';
+
+/** How often each cluster connection re-reads the slot map, so a failover moves the pub/sub node. */
+export const SLOT_REFRESH_MS = 2000;
 
 /** The hash slot whose master carries zenrelay's pub/sub. */
 export const PUBSUB_SLOT = 0;
@@ -65,7 +73,11 @@ interface ClusterInternals {
 
 interface RoutableCommand extends QueuedCommand {
   getKeys(): Array<string | Buffer>;
+  promise?: Promise<unknown>;
 }
+
+/** Commands that change the subscriber connection's subscriptions. */
+const SUBSCRIPTION_COMMANDS = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe']);
 
 interface PipelineInternals {
   _queue?: RoutableCommand[];
@@ -86,16 +98,25 @@ export function canPinPubsub(cluster: Cluster): boolean {
 /** The node key of the connection the cluster's subscriber uses now, if any (for tests and logs). */
 export function subscriberNodeKey(cluster: Cluster): string | undefined {
   const redis = (cluster as unknown as ClusterInternals).subscriber?.getInstance();
-  return redis ? `${redis.options.host}:${redis.options.port}` : undefined;
+  return redis ? nodeKey(redis) : undefined;
 }
 
 /** Pins `cluster`'s classic publishes and its subscriber connection to the master serving PUBSUB_SLOT. */
 export function pinPubsub(cluster: Cluster): void {
   // Publishes: single commands and publish-only pipelines are routed as slot-0 commands.
+  // SUBSCRIBE & co. in flight: the subscriber is not moved under them.
+  let subscribing = 0;
   const sendCommand = cluster.sendCommand.bind(cluster) as (...args: unknown[]) => unknown;
   (cluster as unknown as { sendCommand: (...args: unknown[]) => unknown }).sendCommand = (command: unknown, stream?: unknown, node?: unknown) => {
     const c = command as RoutableCommand;
     if (node === undefined && c.name === 'publish' && c.getKeys().length === 0) routeToPubsubSlot(c);
+    if (SUBSCRIPTION_COMMANDS.has(c.name) && c.promise) {
+      subscribing++;
+      const done = () => {
+        subscribing--;
+      };
+      c.promise.then(done, done);
+    }
     return sendCommand(command, stream, node);
   };
   const pipeline = cluster.pipeline.bind(cluster);
@@ -110,6 +131,23 @@ export function pinPubsub(cluster: Cluster): void {
     return p as unknown as ReturnType<Cluster['pipeline']>;
   }) as Cluster['pipeline'];
 
+  // ioredis 6 never re-reads the slot map by itself (and its slotsRefreshInterval timer can outlive
+  // disconnect() when a refresh is in flight): an unref'd timer, only while the connection is ready.
+  let refresher: NodeJS.Timeout | undefined;
+  const stopRefreshing = () => {
+    if (refresher) clearInterval(refresher);
+    refresher = undefined;
+  };
+  cluster.on('ready', () => {
+    stopRefreshing();
+    refresher = setInterval(() => {
+      if (cluster.status === 'ready') cluster.refreshSlotsCache();
+    }, SLOT_REFRESH_MS);
+    refresher.unref();
+  });
+  cluster.on('end', stopRefreshing);
+  cluster.on('close', stopRefreshing);
+
   // Subscriber: ioredis picks its node from the pool; offer it the slot-0 master when the pool has it.
   if (!canPinPubsub(cluster)) return;
   const sub = (cluster as unknown as ClusterInternals).subscriber as Required<NonNullable<ClusterInternals['subscriber']>>;
@@ -120,14 +158,59 @@ export function pinPubsub(cluster: Cluster): void {
   };
   const view = Object.create(pool) as typeof pool;
   view.getNodes = (role?: string) => {
+    const all = pool.getNodes(role);
     const node = chosen();
-    return node ? [node] : pool.getNodes(role);
+    // The subscriber has just ended on the chosen node (it failed): anywhere else until the slot map says more.
+    const ended = sub.getInstance();
+    if (node && ended?.status === 'end' && nodeKey(ended) === nodeKey(node)) {
+      cluster.refreshSlotsCache();
+      const others = all.filter((n) => nodeKey(n) !== nodeKey(node));
+      return others.length > 0 ? others : all;
+    }
+    return node ? [node] : all;
   };
   sub.connectionPool = view;
-  cluster.on('refresh', () => {
-    const key = pubsubNodeKey(cluster.slots);
+  let moving = false;
+  const move = () => {
+    const node = chosen();
     const current = sub.getInstance();
-    if (key === undefined || current === null || chosen() === undefined) return;
-    if (`${current.options.host}:${current.options.port}` !== key) sub.selectSubscriber.call(sub);
+    if (node !== undefined && current !== null && nodeKey(current) !== nodeKey(node) && subscribing === 0) sub.selectSubscriber.call(sub);
+  };
+  cluster.on('refresh', () => {
+    const node = chosen();
+    const current = sub.getInstance();
+    if (moving || node === undefined || current === null || nodeKey(current) === nodeKey(node) || subscribing > 0) return;
+    // Not connected yet (the start: ioredis chose among the seeds before reading the slot map): move now.
+    if (current.status === 'wait') {
+      move();
+      return;
+    }
+    // Move only to a node that answers, so a master that died but still holds slot 0 in the map is not chosen.
+    moving = true;
+    answers(node)
+      .then((ok) => {
+        if (ok && chosen() === node) move();
+      })
+      .finally(() => {
+        moving = false;
+      });
   });
+}
+
+function nodeKey(redis: Redis): string {
+  return `${redis.options.host}:${redis.options.port}`;
+}
+
+/** Whether `node` answers PING within a second. */
+async function answers(node: Redis): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), 1000);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([node.ping().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
