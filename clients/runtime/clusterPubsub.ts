@@ -104,7 +104,7 @@ export function subscriberNodeKey(cluster: Cluster): string | undefined {
 /** Pins `cluster`'s classic publishes and its subscriber connection to the master serving PUBSUB_SLOT. */
 export function pinPubsub(cluster: Cluster): void {
   // Publishes: single commands and publish-only pipelines are routed as slot-0 commands.
-  // SUBSCRIBE & co. in flight: the subscriber is not moved under them.
+  // `subscribing` counts SUBSCRIBE & co. in flight: the subscriber is not moved under them.
   let subscribing = 0;
   const sendCommand = cluster.sendCommand.bind(cluster) as (...args: unknown[]) => unknown;
   (cluster as unknown as { sendCommand: (...args: unknown[]) => unknown }).sendCommand = (command: unknown, stream?: unknown, node?: unknown) => {
