@@ -14,3 +14,4 @@ export * from './shutdownSignals';
 export * from './repeatedFailures';
 export * from './redisConnectionLog';
 export * from './redisConnection';
+export * from './clusterPubsub';

@@ -15,11 +15,14 @@
  *   DNS-based managed failover) makes ioredis reconnect and resend the command.
  * - Pub/sub connections resubscribe after every reconnect (ioredis), on the new
  *   primary; the cluster resubscribes on another node when its node fails.
+ * - Cluster: classic PUBLISH and SUBSCRIBE all go to the master serving hash
+ *   slot 0, re-chosen from the slot map (clusterPubsub.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { ConfigError } from './ConfigError';
+import { pinPubsub } from './clusterPubsub';
 import { redactUrl } from './log';
 
 export interface HostPort {
@@ -214,7 +217,10 @@ export function createRedis(target: RedisTarget, options: RedisConnectionOptions
           ...(parts.tls ? { tls } : {}),
         },
       };
-      return new Cluster(target.nodes, clusterOptions);
+      const cluster = new Cluster(target.nodes, clusterOptions);
+      // Publish and subscribe on one stable node, so zenrelay's own messages need no cluster-bus hop.
+      pinPubsub(cluster);
+      return cluster;
     }
   }
 }
