@@ -90,6 +90,24 @@ describe('directed messages: admin, account and the ignore list', () => {
     expect(g.published.filter((e) => e.type === 'privmsg')).toHaveLength(2);
   });
 
+  it('a decision the gate makes at once is published in the same turn, right after the privmsg (one write to Redis)', () => {
+    const g = setup({ accountTag: false, gate: () => ({ publish: true, admin: false, account: undefined }) });
+    g.say('alice', '!woot');
+    expect(g.published.map((e) => e.type)).toEqual(['privmsg', 'directed_privmsg']);
+  });
+
+  it('a gate that throws holds the command back and publishes the privmsg alone', async () => {
+    const client = setup({
+      accountTag: false,
+      gate: () => {
+        throw new Error('boom');
+      },
+    });
+    client.say('alice', '!woot');
+    await flush();
+    expect(client.published.map((e) => e.type)).toEqual(['privmsg']);
+  });
+
   it('an ignored sender publishes nothing', () => {
     const g = setup({ accountTag: false, ignored: (nick) => nick === '__proto__' });
     g.say('__proto__', '!woot');

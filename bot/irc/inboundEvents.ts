@@ -29,7 +29,7 @@ export interface InboundOptions {
    * `account` it says, or not at all. Without one, each is published with
    * `admin: false`.
    */
-  gate?(sender: CommandSender): Promise<GateDecision>;
+  gate?(sender: CommandSender): GateDecision | Promise<GateDecision>;
   /** A directed message the gate kept back. */
   held?(why: string, nick: string): void;
   /** An event a malformed server line would have produced (required field missing): dropped, not published. */
@@ -225,13 +225,19 @@ export class InboundEvents {
       return;
     }
     const sender: CommandSender = { nick: event.nick, ident: str(event.ident), host: str(event.hostname), channel: inChannel ? event.target : undefined, account: tagged, botTag: data.bot === true };
-    gate(sender).then(
-      (decision) => {
-        if (!decision.publish) return this.options.held?.(decision.why, event.nick);
-        this.emit('directed_privmsg', { ...directed, ...(decision.account === undefined ? {} : { account: decision.account }), admin: decision.admin });
-      },
-      (err: unknown) => this.options.held?.(`gate failed: ${err instanceof Error ? err.message : String(err)}`, event.nick),
-    );
+    const publish = (decision: GateDecision): void => {
+      if (!decision.publish) return this.options.held?.(decision.why, event.nick);
+      this.emit('directed_privmsg', { ...directed, ...(decision.account === undefined ? {} : { account: decision.account }), admin: decision.admin });
+    };
+    let decided: GateDecision | Promise<GateDecision>;
+    try {
+      decided = gate(sender);
+    } catch (err) {
+      decided = Promise.reject(err);
+    }
+    // Decided at once (no account lookup): published in this turn, with the line's privmsg.
+    if (!(decided instanceof Promise)) return publish(decided);
+    decided.then(publish, (err: unknown) => this.options.held?.(`gate failed: ${err instanceof Error ? err.message : String(err)}`, event.nick));
   }
 
   /** A topic from RPL_TOPIC whose setter never came (some servers send no 333). */

@@ -32,6 +32,22 @@ function gate(overrides: Partial<CommandGateOptions> = {}) {
 }
 
 describe('CommandGate', () => {
+  it('decides at once (no promise) unless it must ask the server for an account', async () => {
+    const tagged = gate({ accountTag: () => true });
+    expect(tagged.gate.decide({ ...alice, account: 'alice' })).toEqual({ publish: true, admin: true, account: 'alice' });
+    const noAccounts = gate({ admins: rules('*!~ops@ops.example.org') });
+    expect(noAccounts.gate.decide(alice)).toEqual({ publish: true, admin: false, account: undefined });
+    const limited = gate({ admins: rules('*!~ops@ops.example.org'), limiter: new CommandLimiter({ sender: { burst: 1, ratePerSecond: 0.001 }, channel: { burst: 100, ratePerSecond: 1 }, warnEveryMs: 60_000 }) });
+    expect(limited.gate.decide(alice)).toMatchObject({ publish: true });
+    expect(limited.gate.decide(alice)).toEqual({ publish: false, why: 'rate_limited' });
+    const lookingUp = gate();
+    const first = lookingUp.gate.decide(alice);
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toEqual({ publish: true, admin: true, account: 'alice' });
+    expect(lookingUp.gate.decide(alice)).toEqual({ publish: true, admin: true, account: 'alice' }); // cached now
+    expect(lookingUp.lookups).toEqual(['alice']);
+  });
+
   it('with account-tag negotiated, believes the tag and never asks the server', async () => {
     const g = gate({ accountTag: () => true });
     expect(await g.gate.decide({ ...alice, account: 'alice' })).toEqual({ publish: true, admin: true, account: 'alice' });

@@ -53,7 +53,12 @@ export class CommandGate {
     this.now = options.now ?? Date.now;
   }
 
-  async decide(sender: CommandSender): Promise<GateDecision> {
+  /**
+   * The decision, synchronously unless an account lookup is needed: a command
+   * then goes out in the same turn as its line's `privmsg` (one write to
+   * Redis) instead of a microtask later, behind that write's reply.
+   */
+  decide(sender: CommandSender): GateDecision | Promise<GateDecision> {
     const o = this.options;
     if (sender.botTag && !o.answerBots) return { publish: false, why: 'bot' };
     if (o.limiter) {
@@ -63,22 +68,28 @@ export class CommandGate {
         return { publish: false, why: 'rate_limited' };
       }
     }
-    const known = await this.known(sender);
+    const known = this.known(sender);
+    return known instanceof Promise ? known.then((found) => this.verdict(sender, found)) : this.verdict(sender, known);
+  }
+
+  private verdict(sender: CommandSender, known: KnownAccount | undefined): GateDecision {
+    const o = this.options;
     if (known?.bot && !o.answerBots) return { publish: false, why: 'bot' };
     const account = known?.account;
     const admin = isAdmin(o.admins, { nick: sender.nick, ident: sender.ident, host: sender.host, account });
     return { publish: true, admin, account };
   }
 
-  /** What the server vouched for about the sender, asking it only when that could make them an admin. */
-  private async known(sender: CommandSender): Promise<KnownAccount | undefined> {
+  /** What the server vouched for about the sender, asking it (a promise) only when that could make them an admin. */
+  private known(sender: CommandSender): KnownAccount | undefined | Promise<KnownAccount | undefined> {
     const o = this.options;
     if (o.accountTag()) return { account: sender.account, ...(o.accounts.get(sender.nick)?.bot ? { bot: true } : {}) };
     const cached = o.accounts.get(sender.nick);
     if (cached) return cached;
     if (o.admins.accounts.size === 0 || isAdmin(o.admins, { nick: sender.nick, ident: sender.ident, host: sender.host })) return undefined;
-    const found = await o.lookup(sender.nick, o.lookupTimeoutMs);
-    if (found) o.accounts.set(sender.nick, found);
-    return found;
+    return o.lookup(sender.nick, o.lookupTimeoutMs).then((found) => {
+      if (found) o.accounts.set(sender.nick, found);
+      return found;
+    });
   }
 }
