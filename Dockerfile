@@ -44,5 +44,7 @@ EXPOSE 8080
 # slim images have no curl: ask /healthz with node itself (200 = Redis connected, registered, channels joined)
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "require('http').get({host:'127.0.0.1',port:process.env.HTTP_PORT,path:'/healthz',timeout:4000},(r)=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
-ENTRYPOINT ["node", "dist/clients/cli/zen.js"]
+# --optimize-for-size: the same V8 flag as the `zen` bin's first line (a smaller young generation
+# and heap growth; see docs/benchmarks.md, memory)
+ENTRYPOINT ["node", "--optimize-for-size", "dist/clients/cli/zen.js"]
 CMD ["bot"]

@@ -252,7 +252,8 @@ describe('Dockerfile', () => {
 
   it('starts the built zen command', () => {
     const entrypoint = runtime.steps.find((s) => s.keyword === 'ENTRYPOINT');
-    expect(JSON.parse(entrypoint?.args ?? '[]')).toEqual(['node', 'dist/clients/cli/zen.js']);
+    // with the bin's node flags (test/nodeFlags.test.ts)
+    expect(JSON.parse(entrypoint?.args ?? '[]')).toEqual(['node', '--optimize-for-size', 'dist/clients/cli/zen.js']);
     expect(existsSync(join(root, 'clients', 'cli', 'zen.ts'))).toBe(true);
     const cmd = runtime.steps.find((s) => s.keyword === 'CMD');
     expect(JSON.parse(cmd?.args ?? '[]')).toEqual(['bot']);

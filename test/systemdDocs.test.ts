@@ -13,6 +13,8 @@ const docs = readFileSync(join(root, 'docs', 'operations.md'), 'utf8');
 const section = docs.split(/^## /m).find((s) => s.startsWith('systemd\n')) ?? '';
 const units = [...section.matchAll(/```ini\n([\s\S]*?)```/g)].map((m) => m[1]);
 const bin = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { zen: string } }).bin.zen;
+/** The node flags on the bin's first line (`#!/usr/bin/env -S node …`; test/nodeFlags.test.ts checks its form). */
+const flags = readFileSync(join(root, 'clients', 'cli', 'zen.ts'), 'utf8').split('\n', 1)[0].replace(/^#!\/usr\/bin\/env -S node/, '').trim();
 
 function directive(unit: string, name: string): string | undefined {
   return unit.split('\n').find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1);
@@ -22,8 +24,8 @@ describe('docs/operations.md systemd units', () => {
   it('has a unit for the bot and a template for the services', () => {
     expect(units).toHaveLength(2);
     expect(units.map((u) => directive(u, 'ExecStart'))).toEqual([
-      `/usr/bin/node /opt/zenrelay/${bin} bot`,
-      `/usr/bin/node /opt/zenrelay/${bin} service %i`,
+      `/usr/bin/node ${flags} /opt/zenrelay/${bin} bot`,
+      `/usr/bin/node ${flags} /opt/zenrelay/${bin} service %i`,
     ]);
     expect(section).toContain('zenrelay-service@help');
     for (const name of section.match(/zenrelay-service@([a-z]+)/g) ?? []) {

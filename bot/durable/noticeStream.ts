@@ -22,12 +22,25 @@ export interface NoticeStreamOptions {
 
 type ReadReply = Array<[string, Array<[string, string[] | null]>]> | null;
 
+/** A finish() waiting for its turn's transaction. */
+interface PendingFinish {
+  entryId: string;
+  id: string | undefined;
+  record: FateRecord | undefined;
+  resolve(length: number): void;
+  reject(err: unknown): void;
+}
+
+/** Most notices finished in one transaction. */
+export const FINISH_BATCH_MAX = 256;
+
 export class NoticeStream {
   readonly reader: RedisConnection;
   readonly writer: RedisConnection;
   private readonly stream: string;
   private aborted = false;
   private readonly abortWaiters = new Set<() => void>();
+  private finishes: PendingFinish[] = [];
 
   constructor(
     private readonly options: NoticeStreamOptions,
@@ -130,30 +143,80 @@ export class NoticeStream {
    * Records a notice's fate, acknowledges and deletes its entry, and
    * announces the receipt, in one transaction. Resolves with the stream
    * length afterwards. With `id` undefined (entry data gone) only acks.
+   *
+   * The finishes asked for in one turn of the event loop (e.g. every notice
+   * one PONG proved) share a transaction: one MULTI with each notice's fate
+   * commands, one XACK and one XDEL for all their entries, their receipts,
+   * and one XLEN. Redis runs it as a whole, so each notice is still recorded,
+   * acknowledged and announced together; a command of one notice that fails
+   * (e.g. WRONGTYPE on its fate key) fails only that notice's promise, a
+   * failed XACK/XDEL or a lost connection fails them all (each is retried).
+   * One transaction per notice made an ioredis Pipeline and eight Command
+   * objects per notice, most of the bot's garbage while draining a backlog.
    */
-  async finish(entryId: string, id: string | undefined, record: FateRecord | undefined): Promise<number> {
-    const tx = this.writer.multi();
-    if (id !== undefined && record !== undefined) {
-      const key = `${this.options.names.noticePrefix}${id}`;
-      tx.hdel(key, ...FATE_CLEARED);
-      tx.hset(key, record.fields);
-      tx.expire(key, this.options.fateTtlSeconds);
+  finish(entryId: string, id: string | undefined, record: FateRecord | undefined): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.finishes.push({ entryId, id, record, resolve, reject });
+      if (this.finishes.length === 1) queueMicrotask(() => this.flushFinishes());
+    });
+  }
+
+  private flushFinishes(): void {
+    const all = this.finishes;
+    this.finishes = [];
+    for (let i = 0; i < all.length; i += FINISH_BATCH_MAX) {
+      const batch = all.slice(i, i + FINISH_BATCH_MAX);
+      this.finishBatch(batch).catch((err: unknown) => {
+        for (const f of batch) f.reject(err);
+      });
     }
-    tx.xack(this.stream, NOTICE_GROUP, entryId);
-    tx.xdel(this.stream, entryId);
-    if (record !== undefined) tx.publish(this.options.names.receipts, JSON.stringify(record.receipt));
+  }
+
+  private async finishBatch(batch: readonly PendingFinish[]): Promise<void> {
+    const tx = this.writer.multi();
+    /** Per notice, the positions of its own commands' results. */
+    const own: number[][] = [];
+    let n = 0;
+    for (const f of batch) {
+      const mine: number[] = [];
+      if (f.id !== undefined && f.record !== undefined) {
+        const key = `${this.options.names.noticePrefix}${f.id}`;
+        tx.hdel(key, ...FATE_CLEARED);
+        tx.hset(key, f.record.fields);
+        tx.expire(key, this.options.fateTtlSeconds);
+        mine.push(n, n + 1, n + 2);
+        n += 3;
+      }
+      own.push(mine);
+    }
+    const entryIds = batch.map((f) => f.entryId);
+    tx.xack(this.stream, NOTICE_GROUP, ...entryIds);
+    tx.xdel(this.stream, ...entryIds);
+    const shared = [n, n + 1];
+    n += 2;
+    batch.forEach((f, i) => {
+      if (f.record === undefined) return;
+      tx.publish(this.options.names.receipts, JSON.stringify(f.record.receipt));
+      own[i].push(n++);
+    });
     tx.xlen(this.stream);
+    shared.push(n);
     const results = await tx.exec();
     if (results === null) throw new Error('transaction aborted');
-    const failed = results.find(([err]) => err);
-    if (failed) throw failed[0] as Error;
+    const sharedError = shared.map((k) => results[k][0]).find((err) => err);
+    if (sharedError) throw sharedError;
     const want = this.options.waitReplicas ?? 0;
     if (want > 0) {
       // So the ack and the fate survive a failover (else the new primary would send the notice again).
       const got = await waitForReplicas(this.writer, this.stream, want, this.options.waitTimeoutMs ?? 1000);
-      if (got < want) this.log.warn({ entryId, replicas: got, wanted: want }, 'a notice acknowledgement is not on enough replicas yet; after a failover it may be sent again');
+      if (got < want) this.log.warn({ entryIds, replicas: got, wanted: want }, 'a notice acknowledgement is not on enough replicas yet; after a failover it may be sent again');
     }
-    return Number(results[results.length - 1][1]);
+    const length = Number(results[n][1]);
+    batch.forEach((f, i) => {
+      const err = own[i].map((k) => results[k][0]).find((e) => e);
+      if (err) f.reject(err);
+      else f.resolve(length);
+    });
   }
 
   /**

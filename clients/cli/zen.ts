@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --optimize-for-size
 import { Command } from 'commander';
 import { config as loadDotenv } from 'dotenv';
 import { VERSION } from '../../bot';

@@ -115,9 +115,21 @@ export function spawnNodeChild(name: string, script: string, args: string[], opt
   return handle;
 }
 
-/** `node dist/clients/cli/zen.js <args>`, the way users run it. */
+/**
+ * `node <the bin's flags> dist/clients/cli/zen.js <args>`, the way users run
+ * it: the node flags on the bin's first line (`#!/usr/bin/env -S node …`),
+ * which `npx zen`, the Docker image and the systemd units all pass.
+ */
 export function spawnZen(name: string, args: string[], options: SpawnOptions): Child {
-  return spawnNodeChild(name, ZEN_JS, args, options);
+  return spawnNodeChild(name, ZEN_JS, args, { ...options, nodeFlags: [...zenNodeFlags(), ...(options.nodeFlags ?? [])] });
+}
+
+/** The node flags on the first line of the built `zen` bin. */
+export function zenNodeFlags(): string[] {
+  const first = readFileSync(ZEN_JS, 'utf8').split('\n', 1)[0];
+  const match = /^#!\/usr\/bin\/env -S node((?: --?[\w=-]+)*)\s*$/.exec(first);
+  if (!match) throw new Error(`${ZEN_JS}: first line ${JSON.stringify(first)} is not \`#!/usr/bin/env -S node [flags]\``);
+  return match[1].split(' ').filter(Boolean);
 }
 
 /** VmRSS of a process in MiB (0 once it is gone). */
