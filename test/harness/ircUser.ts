@@ -202,6 +202,15 @@ export class IrcUser {
     });
   }
 
+  /** Sends WHOIS (after a mark()) and resolves with the reply lines up to its end (318). */
+  async whois(nick: string, timeoutMs = 10000): Promise<ParsedLine[]> {
+    const since = this.mark();
+    this.send(`WHOIS ${nick}`);
+    const wanted = nick.toLowerCase();
+    const end = await this.waitFor((l) => l.command === '318' && l.params[1]?.toLowerCase() === wanted, timeoutMs, since);
+    return this.lines.slice(since, end.index + 1);
+  }
+
   /** PRIVMSGs received (from index `since`, default 0), optionally only those from nick `from`. */
   privmsgs(from?: string, since = 0): PrivMsg[] {
     return this.lines

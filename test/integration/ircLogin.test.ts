@@ -59,12 +59,7 @@ async function bot(nick: string, extra: Record<string, string>, ready = true, id
   return b;
 }
 
-async function whois(nick: string): Promise<ParsedLine[]> {
-  const since = watcher.mark();
-  watcher.send(`WHOIS ${nick}`);
-  const end = await watcher.waitFor((l) => l.command === '318' && l.params[1]?.toLowerCase() === nick.toLowerCase(), 10000, since);
-  return watcher.lines.slice(since, end.index + 1);
-}
+const whois = (nick: string): Promise<ParsedLine[]> => watcher.whois(nick);
 
 const joinsBy = (nick: string, since: number) => watcher.lines.slice(since).filter((l) => l.command === 'JOIN' && l.nick?.toLowerCase() === nick.toLowerCase());
 

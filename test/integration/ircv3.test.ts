@@ -45,12 +45,7 @@ async function user(nick: string, caps?: string[]): Promise<IrcUser> {
 }
 
 /** WHOIS `nick` from the watcher: the lines up to 318 (end of WHOIS). */
-async function whois(nick: string): Promise<ParsedLine[]> {
-  const since = watcher.mark();
-  watcher.send(`WHOIS ${nick}`);
-  const end = await watcher.waitFor((l) => l.command === '318' && l.params[1]?.toLowerCase() === nick.toLowerCase());
-  return watcher.lines.slice(since, end.index + 1);
-}
+const whois = (nick: string): Promise<ParsedLine[]> => watcher.whois(nick);
 
 const loggedInAs = (lines: ParsedLine[]) => lines.find((l) => l.command === '330')?.params[2];
 
