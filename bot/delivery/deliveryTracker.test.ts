@@ -105,6 +105,17 @@ describe('PING/PONG proof (no caps, like ngircd)', () => {
     expect(t.kinds('again')).toEqual([]);
   });
 
+  it('with nothing watched, chat is skipped but a refusal still settles the own JOIN it answers', () => {
+    const t = setup();
+    t.tracker.noteOwnLine('JOIN #locked');
+    for (let i = 0; i < 50; i++) t.tracker.onServerLine(`:someone!u@h PRIVMSG #other :flood ${i}`);
+    // 403 can answer a JOIN or a PRIVMSG: the first is the JOIN's, so the second is the notice's.
+    t.tracker.onServerLine(':irc.test 403 zenbot #locked :No such channel');
+    t.send('PRIVMSG #locked :hi', 'hi');
+    t.tracker.onServerLine(':irc.test 403 zenbot #locked :No such channel');
+    expect(t.kinds('hi')).toEqual(['refused']);
+  });
+
   it('waits to batch lines while more are queued, but not past BARRIER_LINES lines or the delay', () => {
     jest.useFakeTimers();
     const t = setup();

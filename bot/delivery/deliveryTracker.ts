@@ -1,6 +1,6 @@
-import { outgoingCommand, parseIrcLine, type IrcLine } from './ircLine';
+import { lineCommand, outgoingCommand, parseIrcLine, type IrcLine } from './ircLine';
 import type { LineOutcome, OutcomeListener } from './lineOutcome';
-import { canAnswer, refusalOf, type Refusal } from './refusals';
+import { canAnswer, mayRefuse, refusalOf, type Refusal } from './refusals';
 
 /**
  * Learns what became of each line the bot writes: the server's proof that it
@@ -162,7 +162,11 @@ export class DeliveryTracker {
   /** Every line from the server, raw (irc-framework's `raw` event keeps the CRLF; it is ignored). */
   onServerLine(raw: string): void {
     if (this.entries.size === 0 && this.barrier === undefined) return;
-    const line = parseIrcLine(raw.replace(/[\r\n]+$/, ''));
+    // With no line watched and no PING out, only refusals can matter (they settle the bot's own JOIN or
+    // MODE, so a late one is not taken for a notice's later): the rest of a flood is not parsed.
+    const text = raw.replace(/[\r\n]+$/, '');
+    if (this.watched === 0 && this.barrier === undefined && !mayRefuse(lineCommand(text))) return;
+    const line = parseIrcLine(text);
     if (line) this.onLine(line);
   }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { escapeTagValue, outgoingCommand, parseIrcLine, unescapeTagValue } from './ircLine';
+import { escapeTagValue, lineCommand, outgoingCommand, parseIrcLine, unescapeTagValue } from './ircLine';
 
 describe('parseIrcLine', () => {
   it('reads tags, source, command and parameters', () => {
@@ -41,5 +41,27 @@ describe('outgoingCommand', () => {
     expect(outgoingCommand('PRIVMSG #a :hi there')).toEqual({ command: 'PRIVMSG', target: '#a' });
     expect(outgoingCommand('PING :zenrelay-1-2')).toEqual({ command: 'PING', target: 'zenrelay-1-2' });
     expect(outgoingCommand('JOIN #a,#b')).toEqual({ command: 'JOIN', target: '#a,#b' });
+  });
+});
+
+describe('lineCommand', () => {
+  it('reads the command past tags and source, upper-cased', () => {
+    expect(lineCommand('@label=zr1;msgid=a :nick!user@host privmsg #chan :hello')).toBe('PRIVMSG');
+    expect(lineCommand(':irc.test 433 * zenbot :Nickname is already in use')).toBe('433');
+    expect(lineCommand('  PING :x')).toBe('PING');
+    expect(lineCommand('@a=b')).toBe('');
+    expect(lineCommand(':only.a.source')).toBe('');
+    expect(lineCommand('')).toBe('');
+  });
+
+  it('always finds the command parseIrcLine finds (property)', () => {
+    const piece = fc.constantFrom('@', ':', ' ', '  ', 'a=b', ';', 'PRIVMSG', 'fail', '433', 'nick!u@h', '#c', 'x', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const raw = pieces.join('');
+        expect(lineCommand(raw)).toBe(parseIrcLine(raw)?.command ?? '');
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -37,6 +37,28 @@ export function escapeTagValue(value: string): string {
   return value.replace(/[\\; \r\n]/g, (ch) => (ch === '\\' ? '\\\\' : ch === ';' ? '\\:' : ch === ' ' ? '\\s' : ch === '\r' ? '\\r' : '\\n'));
 }
 
+/**
+ * The command of a line (without CRLF), upper-cased, read without parsing the
+ * rest: the command parseIrcLine finds, or '' where it finds none.
+ */
+export function lineCommand(raw: string): string {
+  let at = 0;
+  if (raw.charCodeAt(0) === 0x40 /* @ */) {
+    const space = raw.indexOf(' ');
+    if (space < 0) return '';
+    at = space + 1;
+  }
+  while (raw.charCodeAt(at) === 0x20) at++;
+  if (raw.charCodeAt(at) === 0x3a /* : */) {
+    const space = raw.indexOf(' ', at);
+    if (space < 0) return '';
+    at = space + 1;
+    while (raw.charCodeAt(at) === 0x20) at++;
+  }
+  const end = raw.indexOf(' ', at);
+  return (end < 0 ? raw.slice(at) : raw.slice(at, end)).toUpperCase();
+}
+
 /** Parses a line (without CRLF); undefined when it has no command. */
 export function parseIrcLine(raw: string): IrcLine | undefined {
   let rest = raw;

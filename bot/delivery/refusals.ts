@@ -63,7 +63,13 @@ export function canAnswer(refusal: Refusal, command: string): boolean {
   return ANSWERS.get(refusal.numeric)?.has(command) ?? true;
 }
 
+/** Whether a line with this command can be a refusal (refusalOf may find one in it). */
+export function mayRefuse(command: string): boolean {
+  return command === 'FAIL' || REFUSAL_NUMERICS.has(command);
+}
+
 /** The refusal a server line carries, or undefined when it is not one. */
+
 export function refusalOf(line: IrcLine): Refusal | undefined {
   const code = REFUSAL_NUMERICS.get(line.command);
   if (code !== undefined) {

@@ -1,6 +1,7 @@
 import type { InboundEvent } from '@zenrelay/protocol';
 import { createRedis, type Logger, type RedisConnection, type RedisTarget } from '@zenrelay/runtime';
 import { BoundedBuffer } from './boundedBuffer';
+import { BatchScript, XADD_MANY, type ItemResult } from './batchScript';
 
 /**
  * Appends every `in` event to the `in` stream (`zenrelay:in`, capped with an
@@ -36,6 +37,8 @@ export class InStreamWriter {
   private readonly buffer: BoundedBuffer<string>;
   private pumping = false;
   private stopped = false;
+  /** A burst's XADDs as one script call (see batchScript.ts). */
+  private readonly xaddMany = new BatchScript(XADD_MANY);
   /** Entries dropped because the buffer was full or the append failed for good. */
   dropped = 0;
 
@@ -103,6 +106,33 @@ export class InStreamWriter {
     if (this.ownsConnection) await this.conn.quit().catch(() => this.conn?.disconnect());
   }
 
+  /** XADDs `batch` (one script call for a burst, else a pipeline or a pair's MULTI): one result per entry, or null when the connection went away. */
+  private appendBatch(conn: RedisConnection, batch: readonly string[]): Promise<ItemResult[] | null> {
+    const { stream, maxLen } = this.options;
+    return this.xaddMany.send(
+      conn,
+      batch.length,
+      () => ({ keys: [stream], args: [maxLen, IN_STREAM_FIELD, ...batch] }),
+      async () => {
+        // A pair (an IRC line's privmsg and directed_privmsg: a command while things are quiet) is one
+        // transaction, so a consumer blocked on the stream gets the command in the same reply as the privmsg
+        // instead of reading again. A few entries go as a plain pipeline: Redis hands each to the next blocked
+        // reader as it is added, so they spread over a service's replicas. A burst is one script call: the
+        // readers blocked then get its entries in reads of up to their COUNT each.
+        const pipeline = batch.length === MULTI_BATCH ? conn.multi() : conn.pipeline();
+        for (const payload of batch) pipeline.xadd(stream, 'MAXLEN', '~', maxLen, '*', IN_STREAM_FIELD, payload);
+        try {
+          return await pipeline.exec();
+        } catch (err) {
+          // Redis refused the whole transaction (EXECABORT, e.g. an ACL without XADD): as permanent as a command error.
+          if (!isReplyError(err)) return null;
+          return batch.map((): ItemResult => [err as Error, null]);
+        }
+      },
+      (why) => this.log.warn({ err: why }, 'Redis refused a script call: appending to the in stream command by command (give the bot\'s ACL user +evalsha +eval)'),
+    );
+  }
+
   private pump(): void {
     const conn = this.conn;
     if (!conn || this.pumping) return;
@@ -110,20 +140,7 @@ export class InStreamWriter {
     const step = async (): Promise<void> => {
       while (this.buffer.size > 0 && conn.status === 'ready') {
         const batch = this.buffer.take(BATCH);
-        // A pair (an IRC line's privmsg and directed_privmsg: a command while things are quiet) is one
-        // transaction, so a consumer blocked on the stream gets the command in the same reply as the privmsg
-        // instead of reading again. Bigger batches (a burst) stay a plain pipeline: Redis hands each entry to
-        // the next blocked reader as it is added, so a burst spreads over a service's replicas.
-        const pipeline = batch.length === MULTI_BATCH ? conn.multi() : conn.pipeline();
-        for (const payload of batch) pipeline.xadd(this.options.stream, 'MAXLEN', '~', this.options.maxLen, '*', IN_STREAM_FIELD, payload);
-        let results: Array<[Error | null, unknown]> | null;
-        try {
-          results = await pipeline.exec();
-        } catch (err) {
-          // Redis refused the whole transaction (EXECABORT, e.g. an ACL without XADD): as permanent as a command error.
-          if (!isReplyError(err)) results = null;
-          else results = batch.map((): [Error | null, unknown] => [err as Error, null]);
-        }
+        const results = await this.appendBatch(conn, batch);
         if (results === null) {
           this.dropped += this.buffer.restore(batch).length; // connection lost mid-batch: try again once it is back
           break;

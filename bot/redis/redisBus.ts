@@ -10,6 +10,7 @@ import {
 } from '@zenrelay/runtime';
 import type { BotMetrics } from '../metrics';
 import { BoundedBuffer } from './boundedBuffer';
+import { BatchScript, PUBLISH_MANY, type ItemResult } from './batchScript';
 
 /**
  * The bot's Redis side: one connection subscribed to `out`, one publishing on
@@ -60,6 +61,8 @@ export class RedisBus {
   private readyOnce = false;
   private stopResubscribing: () => void = () => undefined;
   private readonly connectionLog: RedisConnectionLog;
+  /** A burst's PUBLISHes as one script call (see batchScript.ts). */
+  private readonly publishMany = new BatchScript(PUBLISH_MANY);
 
   constructor(
     private readonly options: RedisBusOptions,
@@ -200,6 +203,25 @@ export class RedisBus {
     this.pump();
   }
 
+  /** PUBLISHes `batch` (one script call for a burst, else a pipeline): one result per item, or null when the connection went away. */
+  private publishBatch(batch: readonly Outgoing[]): Promise<ItemResult[] | null> {
+    return this.publishMany.send(
+      this.pub,
+      batch.length,
+      () => {
+        const args: string[] = [];
+        for (const item of batch) args.push(item.channel, item.payload);
+        return { keys: [], args };
+      },
+      async () => {
+        const pipeline = this.pub.pipeline();
+        for (const item of batch) pipeline.publish(item.channel, item.payload);
+        return pipeline.exec().catch(() => null);
+      },
+      (why) => this.log.warn({ err: why }, 'Redis refused a script call: publishing `in` command by command (give the bot\'s ACL user +evalsha +eval)'),
+    );
+  }
+
   /** Sends both queues in order, a pipelined batch at a time; what a failed batch did not send goes back in front. */
   private pump(): void {
     if (this.pumping) return;
@@ -209,14 +231,7 @@ export class RedisBus {
         const events = this.events.take(BATCH);
         const errors = this.errors.take(ERROR_BATCH);
         const batch = events.concat(errors);
-        const pipeline = this.pub.pipeline();
-        for (const item of batch) pipeline.publish(item.channel, item.payload);
-        let results: Array<[Error | null, unknown]> | null;
-        try {
-          results = await pipeline.exec();
-        } catch {
-          results = null;
-        }
+        const results = await this.publishBatch(batch);
         const sent = (i: number) => results !== null && !results[i]?.[0];
         for (const [type, n] of countByType(events.filter((_, i) => sent(i)))) this.metrics.inEvents.inc({ type }, n);
         const unsentEvents = events.filter((_, i) => !sent(i));

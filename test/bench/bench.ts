@@ -19,6 +19,7 @@
  *
  * Options: --quick; --only=roundtrip,out,...; --profile (node --cpu-prof
  * of the zen processes into bench-results/profiles, summarised at the end);
+ * --heap-profile (what each zen process allocates, by function: lib/allocationProfiler);
  * --soak (the long soak alone: 10 minutes, BENCH_SOAK_SECONDS to change).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ import { startRedis } from '../harness/redisServer';
 import type { BenchContext, BenchOptions, Failure, Result } from './lib/context';
 import { repoRoot, ZEN_JS } from './lib/procs';
 import { summarise } from './lib/profileSummary';
+import { summariseHeap } from './lib/heapProfileSummary';
+import { allocationProfileFlags } from './lib/allocationProfiler';
 import { svgChart, table } from './lib/report';
 import { durable } from './scenarios/durable';
 import { flood } from './scenarios/flood';
@@ -67,6 +70,7 @@ function parseOptions(argv: string[]): BenchOptions {
   if (soak && only.length === 0) only.push('soak');
   const options: BenchOptions = { quick: argv.includes('--quick'), only, soak };
   if (argv.includes('--profile')) options.profileDir = join(repoRoot, 'bench-results', 'profiles');
+  if (argv.includes('--heap-profile')) options.heapProfileDir = join(repoRoot, 'bench-results', 'heap-profiles');
   return options;
 }
 
@@ -97,6 +101,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const failures: Failure[] = [];
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+  if (options.heapProfileDir) mkdirSync(options.heapProfileDir, { recursive: true });
   const redis = await startRedis();
   const irc = await startNgircd({ noPenalty: true });
   const ctx: BenchContext = {
@@ -107,7 +112,10 @@ async function main(): Promise<void> {
       results.push(r);
       process.stdout.write(`  ${r.name}: ${r.value} ${r.unit}${r.baseline ? ` (baseline ${r.baseline.value})` : ''}${r.note ? `; ${r.note}` : ''}\n`);
     },
-    nodeFlags: (tag) => (options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `${tag}.cpuprofile`] : []),
+    nodeFlags: (tag) => [
+      ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `${tag}.cpuprofile`] : []),
+      ...(options.heapProfileDir ? allocationProfileFlags(options.heapProfileDir, tag) : []),
+    ],
   };
   const started = Date.now();
   try {
@@ -150,6 +158,11 @@ async function main(): Promise<void> {
   if (options.profileDir) {
     for (const f of readdirSync(options.profileDir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
       process.stdout.write(`\n== profile ${f}\n${summarise(JSON.parse(readFileSync(join(options.profileDir, f), 'utf8')))}\n`);
+    }
+  }
+  if (options.heapProfileDir) {
+    for (const f of readdirSync(options.heapProfileDir).filter((f) => f.endsWith('.heapprofile')).sort()) {
+      process.stdout.write(`\n== heap profile ${f}\n${summariseHeap(JSON.parse(readFileSync(join(options.heapProfileDir, f), 'utf8')))}\n`);
     }
   }
   process.exitCode = failures.length > 0 ? 1 : 0;

@@ -6,8 +6,10 @@ import { busNames, isServiceName } from '@zenrelay/protocol';
  * role uses:
  *
  * - `bot`: the bridge — its own keys (`zenircbot:*`, `zenrelay:*`), the
- *   channels `in`, `out` and `zenrelay:*`, data and stream commands, nothing
- *   dangerous (no FLUSHALL, CONFIG, KEYS, DEBUG…).
+ *   channels `in`, `out` and `zenrelay:*`, data and stream commands, EVALSHA/EVAL (a burst of
+ *   `in` events goes as one script call; inside it each command is still
+ *   checked against this user's rules), nothing dangerous (no FLUSHALL,
+ *   CONFIG, KEYS, DEBUG…).
  * - `service:<name>`: reads `in` (pub/sub, or the `in` stream through its
  *   consumer group), publishes on `out` and the errors channel, writes its own
  *   registry entry and replica keys only, reads the others' and the bot's
@@ -68,7 +70,7 @@ export function aclUsers(namespace: string, services: readonly string[], options
       rules: [
         'resetkeys', `~${p}zenircbot:*`, `~${p}zenrelay:*`, ...taggedKeys,
         'resetchannels', `&${n.in}`, `&${n.out}`, `&${p}zenrelay:*`,
-        '-@all', '+@read', '+@write', '+@stream', '+@pubsub', '+@transaction', '-@dangerous', connection, SUBSCRIBER, '+time',
+        '-@all', '+@read', '+@write', '+@stream', '+@pubsub', '+@transaction', '-@dangerous', connection, SUBSCRIBER, '+time', '+evalsha', '+eval',
       ].join(' '),
     },
   ];

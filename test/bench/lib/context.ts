@@ -10,6 +10,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Write node --cpu-prof profiles of the zen processes here. */
   profileDir?: string;
+  /** Where --heap-profile writes node --heap-prof files (unset: no allocation profiling). */
+  heapProfileDir?: string;
   /** Run only these scenarios (all when empty). */
   only: string[];
   /** `--soak`: the long soak (600 s, or BENCH_SOAK_SECONDS) instead of the short one; alone unless --only names more. */

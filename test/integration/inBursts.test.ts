@@ -1,0 +1,181 @@
+/**
+ * A burst of `in` events on a real Redis goes as one script call per batch
+ * (bot/redis/batchScript.ts) instead of one PUBLISH and one XADD per event:
+ * every event still arrives, in order, on pub/sub and in the `in` stream;
+ * one refused item fails alone; a server that refuses scripts (an ACL
+ * without EVAL) or has forgotten them (SCRIPT FLUSH) still gets everything.
+ */
+import { Redis } from 'ioredis';
+import { busNames, envelope, type InboundEvent } from '@zenrelay/protocol';
+import type { Logger } from '@zenrelay/runtime';
+import { RedisBus } from '../../bot/redis/redisBus';
+import { InStreamWriter, IN_STREAM_FIELD } from '../../bot/redis/inStream';
+import { SCRIPT_BATCH_MIN } from '../../bot/redis/batchScript';
+import { BotMetrics } from '../../bot/metrics';
+import { startRedis, waitUntil, type RedisServer } from '../harness';
+
+jest.setTimeout(60000);
+
+let redis: RedisServer;
+let admin: Redis;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  admin = new Redis(redis.url);
+});
+
+afterAll(async () => {
+  admin?.disconnect();
+  await redis?.stop();
+});
+
+/** A logger that keeps the warnings' messages. */
+function recordingLog(): { log: Logger; warnings: string[] } {
+  const warnings: string[] = [];
+  const log = {
+    warn: (_fields: unknown, message: string) => warnings.push(message),
+    info: () => undefined,
+    debug: () => undefined,
+    error: (_fields: unknown, message: string) => warnings.push(message),
+    child: () => log,
+  };
+  return { log: log as unknown as Logger, warnings };
+}
+
+const event = (text: string): InboundEvent => ({ ...envelope('privmsg', { sender: 'flooder', channel: '#test', message: text }), id: text }) as InboundEvent;
+
+/** The bot's two writers on `url`, with pub/sub and stream readers; `send` queues a burst and flushes it in one turn, as the bridge does. */
+async function writers(url: string, ns: string) {
+  const names = busNames(ns);
+  const { log, warnings } = recordingLog();
+  const bus = new RedisBus({ target: { kind: 'single', url }, names, inBufferMax: 100, adminChannel: '#admin' }, log, new BotMetrics());
+  await bus.start(() => undefined);
+  const stream = new InStreamWriter({ target: { kind: 'single', url }, stream: names.inStream, maxLen: 100000, bufferMax: 100000, connection: bus.publisher }, log);
+  stream.start();
+  const sub = new Redis(redis.url);
+  const heard: string[] = [];
+  sub.on('message', (_channel: string, message: string) => heard.push((JSON.parse(message) as InboundEvent & { id: string }).id));
+  await sub.subscribe(names.in);
+  const send = (texts: string[]): void => {
+    for (const text of texts) {
+      const e = event(text);
+      const payload = JSON.stringify(e);
+      bus.queueIn(e, payload);
+      stream.queue(e, payload);
+    }
+    bus.flush();
+    stream.flush();
+  };
+  const streamed = async (): Promise<string[]> => {
+    const entries = (await admin.xrange(names.inStream, '-', '+')) as Array<[string, string[]]>;
+    return entries.map(([, fields]) => (JSON.parse(fields[fields.indexOf(IN_STREAM_FIELD) + 1] ?? '{}') as { id: string }).id);
+  };
+  const stop = async () => {
+    sub.disconnect();
+    await stream.stop();
+    await bus.stop();
+  };
+  return { names, bus, stream, heard, send, streamed, warnings, stop };
+}
+
+const burst = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+/** Watches the commands clients send (MONITOR), by name: commands run inside a script show as from `lua` and are left out. */
+async function watchCommands(): Promise<{ calls(command: string): number; stop(): void }> {
+  const monitor = await admin.monitor();
+  const seen = new Map<string, number>();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source === 'lua') return;
+    const name = String(args[0]).toLowerCase();
+    seen.set(name, (seen.get(name) ?? 0) + 1);
+  });
+  return { calls: (command) => seen.get(command) ?? 0, stop: () => monitor.disconnect() };
+}
+
+it('a burst goes as script calls, not one command per event, and arrives whole and in order on pub/sub and the stream', async () => {
+  const w = await writers(redis.url, 'burst');
+  try {
+    const commands = await watchCommands();
+    const texts = burst('b', 1200);
+    w.send(texts);
+    await waitUntil(async () => w.heard.length >= texts.length && (await w.streamed()).length >= texts.length, 20000, 'the whole burst');
+    commands.stop();
+    expect(w.heard).toEqual(texts);
+    expect(await w.streamed()).toEqual(texts);
+    // 1,200 events in batches of at most 500 (pub/sub) and 200 (stream): a handful of calls.
+    expect(commands.calls('publish')).toBe(0);
+    expect(commands.calls('xadd')).toBe(0);
+    expect(commands.calls('evalsha') + commands.calls('eval')).toBeGreaterThanOrEqual(2);
+    expect(commands.calls('evalsha') + commands.calls('eval')).toBeLessThan(20);
+    expect(w.warnings).toEqual([]);
+  } finally {
+    await w.stop();
+  }
+});
+
+it('a few events keep their plain commands (the one-command path is unchanged)', async () => {
+  const w = await writers(redis.url, 'few');
+  try {
+    const commands = await watchCommands();
+    const texts = burst('f', SCRIPT_BATCH_MIN - 1);
+    w.send(texts);
+    await waitUntil(async () => w.heard.length >= texts.length && (await w.streamed()).length >= texts.length, 10000, 'the events');
+    commands.stop();
+    expect(w.heard).toEqual(texts);
+    expect(commands.calls('publish')).toBe(texts.length);
+    expect(commands.calls('xadd')).toBe(texts.length);
+    expect(commands.calls('evalsha')).toBe(0);
+  } finally {
+    await w.stop();
+  }
+});
+
+it('a stream key of the wrong type fails the stream items alone: pub/sub still gets the whole burst', async () => {
+  const w = await writers(redis.url, 'wrongtype');
+  try {
+    await admin.set(w.names.inStream, 'not a stream');
+    const texts = burst('w', 300);
+    w.send(texts);
+    await waitUntil(() => w.heard.length >= texts.length && w.stream.dropped >= texts.length, 20000, 'the burst published and the stream items counted as dropped');
+    expect(w.heard).toEqual(texts);
+    expect(w.stream.dropped).toBe(texts.length);
+    expect(w.warnings.some((m) => m.includes('could not append to the in stream'))).toBe(true);
+  } finally {
+    await w.stop();
+    await admin.del(w.names.inStream);
+  }
+});
+
+it('after SCRIPT FLUSH (or a Redis restart) the scripts are loaded again and nothing is lost', async () => {
+  const w = await writers(redis.url, 'flush');
+  try {
+    w.send(burst('one', 100));
+    await waitUntil(() => w.heard.length >= 100, 10000, 'the first burst');
+    await admin.script('FLUSH');
+    w.send(burst('two', 100));
+    await waitUntil(async () => w.heard.length >= 200 && (await w.streamed()).length >= 200, 10000, 'the second burst');
+    expect(w.heard).toEqual([...burst('one', 100), ...burst('two', 100)]);
+    expect(await w.streamed()).toEqual([...burst('one', 100), ...burst('two', 100)]);
+  } finally {
+    await w.stop();
+  }
+});
+
+it('an ACL user without EVAL/EVALSHA: a warning says what to grant, and the burst goes command by command', async () => {
+  await admin.call('ACL', 'SETUSER', 'noscripts', 'on', '>pw', '~*', '&*', '+@all', '-evalsha', '-eval');
+  const url = redis.url.replace('redis://', 'redis://noscripts:pw@');
+  const w = await writers(url, 'acl');
+  try {
+    const texts = burst('a', 400);
+    w.send(texts);
+    await waitUntil(async () => w.heard.length >= texts.length && (await w.streamed()).length >= texts.length, 20000, 'the whole burst');
+    expect(w.heard).toEqual(texts);
+    expect(await w.streamed()).toEqual(texts);
+    expect(w.warnings.filter((m) => m.includes('refused a script call'))).toHaveLength(2); // once per writer
+    w.send(burst('again', 100));
+    await waitUntil(() => w.heard.length >= texts.length + 100, 10000, 'the next burst');
+    expect(w.warnings.filter((m) => m.includes('refused a script call'))).toHaveLength(2);
+  } finally {
+    await w.stop();
+  }
+});
