@@ -220,3 +220,21 @@ declare module 'irc-framework/src/transports/net' {
   }
   export = NetTransport;
 }
+
+declare module 'irc-framework/src/irclineparser' {
+  namespace parseIrcLine {
+    /** A line as irc-framework's parser returns it (an IrcMessage). */
+    interface ParsedIrcLine {
+      tags: Record<string, string | true>;
+      prefix: string;
+      nick: string;
+      ident: string;
+      hostname: string;
+      command: string;
+      params: string[];
+    }
+  }
+  /** irc-framework's own line parser (what its connection runs on every line). */
+  function parseIrcLine(line: string): parseIrcLine.ParsedIrcLine;
+  export = parseIrcLine;
+}

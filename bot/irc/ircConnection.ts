@@ -6,6 +6,7 @@ import type { Logger } from '@zenrelay/runtime';
 import { RepeatedFailures } from '@zenrelay/runtime';
 import { attemptAfterClose, backoffDelay, STABLE_CONNECTION_MS } from './backoff';
 import { useDeadlinePingTimeout } from './pingDeadline';
+import { useMessageFastLane } from './messageFastLane';
 import { guardedTransport, type BadLineReason, type TlsSettings, type TransportClass } from './guardedTransport';
 import type { FittedLine } from './lineWriter';
 import {
@@ -352,6 +353,7 @@ export class IrcConnection extends EventEmitter<IrcConnectionEvents> {
     const tlsProblem = this.prepareTls();
     const client = new Client();
     useDeadlinePingTimeout(client);
+    useMessageFastLane(client);
     this.client = client;
     this.connectionCount++;
     this.bindLifecycle(client);

@@ -14,7 +14,11 @@
 export const INBOUND_LINE_MAX_BYTES = 8191 + 512;
 
 export interface LineReaderEvents {
-  /** One complete line, without its LF (a CR before the LF is removed too). */
+  /**
+   * One complete line, without its LF (a CR before the LF is removed too).
+   * Valid only during the call: a line that came whole in one chunk is a view
+   * of that chunk (no copy), so keep a copy (or its string), not the Buffer.
+   */
   onLine(line: Buffer): void;
   /**
    * A line grew past the limit: it is being dropped. Called once per such line, as soon as it
@@ -54,6 +58,12 @@ export class LineReader {
       const size = end - start;
       if (this.discarding) {
         // nothing kept
+      } else if (lf !== -1 && this.pieces.length === 0 && size <= this.maxBytes) {
+        // A whole line in this chunk (the usual case): handed over as a view, not copied.
+        const line = chunk.subarray(start, size > 0 && chunk[end - 1] === 0x0d ? end - 1 : end);
+        start = lf + 1;
+        this.events.onLine(line);
+        continue;
       } else if (this.pendingBytes + size > this.maxBytes) {
         const seen = this.pendingBytes + size;
         this.discarding = true;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inboundEnvelopeSchema as envelopeSchema, eventMetaFields } from './envelope';
+import { inboundEnvelopeSchema as envelopeSchema, eventMetaFields, PROTOCOL_VERSION } from './envelope';
 
 /**
  * Events the bot publishes on `in`. Field names are ZenIRCBot 2.x's; every
@@ -156,3 +156,32 @@ export type InboundData<T extends InboundType> = InboundOf<T>['data'];
 export type MessageEventData = z.infer<typeof messageData>;
 
 export const INBOUND_TYPES = Object.keys(inboundEventSchemas) as InboundType[];
+
+/** The `in` types whose data is a message (`messageData`): the ones a busy channel produces by the thousand. */
+export const MESSAGE_TYPES: ReadonlySet<InboundType> = new Set<InboundType>(['privmsg', 'privmsg_action', 'notice', 'directed_privmsg']);
+
+const OPTIONAL_STRINGS = ['account', 'host', 'ident', 'time', 'msgid'] as const;
+
+/**
+ * What the schema of a message type (MESSAGE_TYPES) would refuse in `event`,
+ * found without parsing a copy of it (zod builds one per call): undefined
+ * when the schema accepts it, else the first problem, as `path: message`.
+ * Accepts and refuses exactly what `inboundEventSchemas[type].safeParse`
+ * does (clients/protocol/inbound.test.ts checks that on random envelopes).
+ * The bot checks each message it publishes with it; other types go through
+ * the schemas.
+ */
+export function messageEventProblem(event: { version?: unknown; type?: unknown; id?: unknown; data?: unknown }): string | undefined {
+  if (event.version !== PROTOCOL_VERSION) return 'version: must be 1';
+  if (typeof event.type !== 'string' || !MESSAGE_TYPES.has(event.type as InboundType)) return 'type: not a message type';
+  if (event.id !== undefined && (typeof event.id !== 'string' || event.id.length < 1 || event.id.length > 128)) return 'id: must be a string of 1 to 128 characters';
+  const data = event.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'data: must be an object';
+  const fields = data as Record<string, unknown>;
+  const required = event.type === 'directed_privmsg' ? ['sender', 'channel', 'message', 'raw_message'] : ['sender', 'channel', 'message'];
+  for (const name of required) if (typeof fields[name] !== 'string') return `data.${name}: must be a string`;
+  for (const name of OPTIONAL_STRINGS) if (fields[name] !== undefined && typeof fields[name] !== 'string') return `data.${name}: must be a string`;
+  if (fields.bot !== undefined && typeof fields.bot !== 'boolean') return 'data.bot: must be a boolean';
+  if (event.type === 'directed_privmsg' && fields.admin !== undefined && typeof fields.admin !== 'boolean') return 'data.admin: must be a boolean';
+  return undefined;
+}

@@ -4,7 +4,7 @@
  * it and carry on; a type this SDK does not know yet (a newer bot) is
  * ignored quietly rather than reported as broken.
  */
-import { InboundEvent, inboundEventSchemas, isOwnKey, PROTOCOL_VERSION } from '@zenrelay/protocol';
+import { InboundEvent, inboundEventSchemas, isOwnKey, MESSAGE_TYPES, messageEventProblem, PROTOCOL_VERSION } from '@zenrelay/protocol';
 
 export type Decoded =
   | { kind: 'event'; event: InboundEvent }
@@ -28,6 +28,11 @@ export function decodeInbound(payload: string): Decoded {
   if (typeof record.type !== 'string') return { kind: 'invalid', reason: 'type is missing or not a string' };
   // An own key only: `constructor`, `__proto__`, `toString`… are unknown types, not Object's methods.
   if (!isOwnKey(inboundEventSchemas, record.type)) return { kind: 'unknown_type', type: record.type };
+  // Messages (nearly everything a service gets) are checked in place: the same verdict as their schema, without its copy.
+  if (MESSAGE_TYPES.has(record.type)) {
+    const problem = messageEventProblem(record);
+    return problem === undefined ? { kind: 'event', event: record as InboundEvent } : { kind: 'invalid', reason: `${record.type}: ${problem}` };
+  }
   const schema = inboundEventSchemas[record.type];
   const parsed = schema.safeParse(record);
   if (!parsed.success) {
