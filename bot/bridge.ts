@@ -33,6 +33,9 @@ import { CommandLimiter } from './trust/commandLimiter';
 import { IgnoreList } from './trust/ignoreList';
 import { IgnoreStore } from './trust/ignoreStore';
 
+/** Settled once: `.then` on it schedules a microtask. */
+const RESOLVED = Promise.resolve();
+
 /**
  * The bot: IRC events go to `in`, commands from `out` go to IRC through the
  * send queue. This file only wires the parts together; each part lives in its
@@ -381,16 +384,19 @@ export class Bridge {
    * The events of one turn (an IRC line gives `privmsg` and
    * `directed_privmsg`; a socket read may hold many lines) are sent together
    * at its end, in a microtask: the PUBLISHes first, then the XADDs, on one
-   * connection, in one socket write.
+   * connection, in one socket write. `event` is a fresh envelope (from
+   * InboundEvents or built here): its id is set on it, not on a copy.
    */
   private publishIn(event: InboundEvent): void {
-    const withId = { ...event, id: randomUUID() } as InboundEvent;
-    const payload = JSON.stringify(withId);
-    this.bus.queueIn(withId, payload);
-    this.inStream.queue(withId, payload);
+    event.id = randomUUID();
+    const payload = JSON.stringify(event);
+    this.bus.queueIn(event, payload);
+    this.inStream.queue(event, payload);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(this.flushIn);
+    // A promise reaction, not queueMicrotask: Node wraps each queueMicrotask callback in an AsyncResource
+    // (an allocation and async-hook bookkeeping per IRC line); the order is the same.
+    void RESOLVED.then(this.flushIn);
   }
 
   private flushScheduled = false;

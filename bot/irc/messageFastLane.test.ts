@@ -82,6 +82,19 @@ describe('the message fast lane', () => {
     expect(serverTime({})).toBeUndefined();
   });
 
+  it("a listener on the connection's own raw event still hears every line", () => {
+    const client = new Client({ version: 'zen-test' });
+    useMessageFastLane(client);
+    const connection = (client as unknown as { connection: { addReadBuffer(line: string): void; on(name: string, fn: (e: { line: string }) => void): void } }).connection;
+    const onConnection: string[] = [];
+    const onClient: string[] = [];
+    connection.on('raw', (e) => onConnection.push(e.line));
+    (client as unknown as { on(name: string, fn: (e: { line: string }) => void): void }).on('raw', (e) => onClient.push(e.line));
+    connection.addReadBuffer(':a!b@c PRIVMSG #c :hi');
+    expect(onConnection).toEqual([':a!b@c PRIVMSG #c :hi']);
+    expect(onClient).toEqual([':a!b@c PRIVMSG #c :hi']);
+  });
+
   it('steps aside while middleware is installed (it would not run otherwise)', () => {
     const client = new Client({ version: 'zen-test' });
     useMessageFastLane(client);

@@ -50,6 +50,7 @@ interface FastLaneInternals {
   connection: {
     addReadBuffer(line: string): void;
     emit(event: string, ...args: unknown[]): boolean;
+    listenerCount(event: string): number;
   };
   network: { extractTargetGroup(target: string): { target: string; target_group: string } | null };
   raw_middleware: { stack: unknown[] };
@@ -63,6 +64,7 @@ function hasFastLaneInternals(client: unknown): client is FastLaneInternals {
   return (
     typeof c.connection?.addReadBuffer === 'function' &&
     typeof c.connection.emit === 'function' &&
+    typeof c.connection.listenerCount === 'function' &&
     typeof c.network?.extractTargetGroup === 'function' &&
     Array.isArray(c.raw_middleware?.stack) &&
     Array.isArray(c.parsed_middleware?.stack) &&
@@ -129,8 +131,11 @@ export function useMessageFastLane(client: Client): boolean {
   const extractTargetGroup = c.network.extractTargetGroup.bind(c.network);
   c.connection.addReadBuffer = function addReadBuffer(line: string): void {
     if (!line || c.raw_middleware.stack.length > 0 || c.parsed_middleware.stack.length > 0) return ownPath(line);
-    // As irc-framework's addReadBuffer: `raw` first, then the parse.
-    c.connection.emit('raw', { line, from_server: true });
+    // As irc-framework's addReadBuffer: `raw` first, then the parse. The connection's only `raw` listener is
+    // the client's proxy (an arguments copy and two arrays per line): the client gets it straight.
+    const raw = { line, from_server: true };
+    if (c.connection.listenerCount('raw') === 1) c.emit('raw', raw);
+    else c.connection.emit('raw', raw);
     const message = parseIrcLine(line);
     if (!message) return;
     const plain = plainMessageEvent(message, extractTargetGroup);

@@ -52,8 +52,11 @@ end
 return failed`;
 
 /** Turns a script's {index, error, …} reply into one result per item. */
+/** The result of an item Redis took (shared: results are only read). */
+const TAKEN: ItemResult = [null, 1];
+
 export function itemResults(count: number, reply: unknown): ItemResult[] {
-  const results: ItemResult[] = Array.from({ length: count }, (): ItemResult => [null, 1]);
+  const results: ItemResult[] = new Array<ItemResult>(count).fill(TAKEN);
   if (!Array.isArray(reply)) return results;
   for (let i = 0; i + 1 < reply.length; i += 2) {
     const index = Number(reply[i]) - 1;

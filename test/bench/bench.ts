@@ -113,6 +113,7 @@ async function main(): Promise<void> {
       process.stdout.write(`  ${r.name}: ${r.value} ${r.unit}${r.baseline ? ` (baseline ${r.baseline.value})` : ''}${r.note ? `; ${r.note}` : ''}\n`);
     },
     nodeFlags: (tag) => [
+      ...(process.env.BENCH_REQUIRE ? ['--require', process.env.BENCH_REQUIRE] : []),
       ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `${tag}.cpuprofile`] : []),
       ...(options.heapProfileDir ? allocationProfileFlags(options.heapProfileDir, tag) : []),
     ],

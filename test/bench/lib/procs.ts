@@ -132,6 +132,22 @@ export function zenNodeFlags(): string[] {
   return match[1].split(' ').filter(Boolean);
 }
 
+/** CPU time a process has used so far (user + system), in ms, from /proc/<pid>/stat (0 once it is gone). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ (`getconf CLK_TCK`), 100 on every kernel Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** VmRSS of a process in MiB (0 once it is gone). */
 export function rssMiB(pid: number): number {
   try {
