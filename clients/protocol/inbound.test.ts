@@ -46,6 +46,13 @@ describe('messageEventProblem', () => {
     );
   });
 
+  it('agrees with the schemas at every bound of the id', () => {
+    for (const id of ['', 'x', 'x'.repeat(128), 'x'.repeat(129), undefined, 7]) {
+      const event = { version: 1, type: 'privmsg' as const, id, data: { sender: 'a', channel: '#c', message: 'm' } };
+      expect([id, messageEventProblem(event) === undefined]).toEqual([id, inboundEventSchemas.privmsg.safeParse(event).success]);
+    }
+  });
+
   it('names the first problem', () => {
     expect(messageEventProblem({ version: 1, type: 'privmsg', data: { sender: 'a', channel: '#c', message: 'hi' } })).toBeUndefined();
     expect(messageEventProblem({ version: 1, type: 'privmsg', data: { sender: 'a', channel: 7, message: 'hi' } })).toBe('data.channel: must be a string');

@@ -1,4 +1,5 @@
-import { parseOutbound } from './outbound';
+import fc from 'fast-check';
+import { outboundCommandSchemas, parseOutbound, sayDataAccepted } from './outbound';
 import { INHERITED_NAMES } from './inheritedNames';
 
 const ok = (payload: unknown) => {
@@ -88,3 +89,51 @@ describe('parseOutbound and names inherited from Object', () => {
     expect(result).toEqual({ ok: true, command: { kind: 'say', type: 'privmsg', targets: [nick], message: 'x' } });
   });
 });
+
+describe('sayDataAccepted', () => {
+  const anyValue = fc.oneof(fc.string({ maxLength: 3 }), fc.boolean(), fc.integer(), fc.constant(undefined), fc.constant(null), fc.object({ maxDepth: 0 }));
+  const mostly = (good: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: anyValue });
+  const data = fc.record(
+    {
+      to: mostly(fc.oneof(fc.string({ maxLength: 4 }), fc.array(fc.string({ maxLength: 2 }), { minLength: 0, maxLength: 34, size: 'max' }), fc.array(mostly(fc.string({ maxLength: 4 })), { maxLength: 3 }))),
+      message: mostly(fc.string({ maxLength: 4 })),
+      id: mostly(fc.oneof(fc.constant(undefined), fc.string({ maxLength: 130, size: 'max' }))),
+      reply_to: mostly(fc.oneof(fc.constant(undefined), fc.string({ minLength: 0, maxLength: 258, size: 'max' }))),
+      extra: anyValue,
+    },
+    { requiredKeys: [] },
+  );
+
+  it('accepts exactly what the say schemas accept (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('privmsg', 'privmsg_action', 'notice' as const), mostly(data), (type, d) => {
+        expect(sayDataAccepted(d)).toBe(outboundCommandSchemas[type].safeParse({ version: 1, type, data: d }).success);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('agrees with the schemas at every bound', () => {
+    const x = (n: number) => 'x'.repeat(n);
+    const cases: unknown[] = [
+      { to: Array(32).fill('#a'), message: '' },
+      { to: Array(33).fill('#a'), message: '' },
+      { to: [], message: 'm' },
+      { to: '#a', message: 'm', id: x(128) },
+      { to: '#a', message: 'm', id: x(129) },
+      { to: '#a', message: 'm', reply_to: '' },
+      { to: '#a', message: 'm', reply_to: x(256) },
+      { to: '#a', message: 'm', reply_to: x(257) },
+      { to: '#a', message: 'm', id: undefined, reply_to: undefined },
+      { to: ['#a', 7], message: 'm' },
+      { message: 'm' },
+      [],
+      null,
+    ];
+    for (const d of cases) expect([d, sayDataAccepted(d)]).toEqual([d, privmsgAccepts(d)]);
+  });
+});
+
+function privmsgAccepts(data: unknown): boolean {
+  return outboundCommandSchemas.privmsg.safeParse({ version: 1, type: 'privmsg', data }).success;
+}

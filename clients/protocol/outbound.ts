@@ -159,10 +159,35 @@ export function parseOutbound(payload: Buffer | string, limits: ParseLimits = { 
   return parseSay(type, record, id);
 }
 
+/**
+ * Whether the say schemas (privmsg, privmsg_action, notice) accept `record`'s
+ * `data`, decided without zod's copy of it: the same verdict as
+ * `outboundCommandSchemas[type].safeParse` for a record whose version and
+ * type were checked (clients/protocol/outbound.test.ts checks that on random
+ * payloads). parseSay asks zod only for a refusal's wording.
+ */
+export function sayDataAccepted(data: unknown): data is SayEnvelope['data'] {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
+  const { to, message, id, reply_to: replyTo } = data as Record<string, unknown>;
+  if (typeof to !== 'string') {
+    if (!Array.isArray(to) || to.length < 1 || to.length > 32) return false;
+    for (const t of to) if (typeof t !== 'string') return false;
+  }
+  if (typeof message !== 'string') return false;
+  if (id !== undefined && (typeof id !== 'string' || id.length > 128)) return false;
+  if (replyTo !== undefined && (typeof replyTo !== 'string' || replyTo.length < 1 || replyTo.length > 256)) return false;
+  return true;
+}
+
 function parseSay(type: SayType, record: Record<string, unknown>, id: string | undefined): ParseResult {
-  const parsed = outboundCommandSchemas[type].safeParse(record);
-  if (!parsed.success) return reject('invalid_field', describeIssues(parsed.error), id);
-  const { to, message, reply_to: replyTo } = parsed.data.data;
+  let data: SayEnvelope['data'];
+  if (sayDataAccepted(record.data)) data = record.data;
+  else {
+    const parsed = outboundCommandSchemas[type].safeParse(record);
+    if (!parsed.success) return reject('invalid_field', describeIssues(parsed.error), id);
+    data = parsed.data.data;
+  }
+  const { to, message, reply_to: replyTo } = data;
   const targets = [...new Set(typeof to === 'string' ? [to] : to)];
   for (const target of targets) {
     const problem = targetProblem(target);
