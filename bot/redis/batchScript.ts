@@ -14,8 +14,11 @@ import type { RedisConnection } from '@zenrelay/runtime';
  * of the wrong type) fails alone, exactly as in a pipeline, and the reply
  * names the items that failed.
  *
- * Small batches (a command while things are quiet) keep their plain commands:
- * the round trip of one event is not changed. On a Redis Cluster the bot's
+ * A single event keeps its plain command. Two or more (a command: the line's
+ * `privmsg` and `directed_privmsg`; a burst) are one call: a script runs as a
+ * whole, like the MULTI the pair used to be, so a service blocked on the
+ * stream gets both entries in one reply, and one command is less work for
+ * the bot and for Redis than a transaction of four. On a Redis Cluster the bot's
  * pub/sub is pinned to one node by its pipelines (clients/runtime/clusterPubsub),
  * which a key-less script would bypass, so a Cluster keeps the pipelines too.
  * Where the server refuses the script call itself (an ACL without EVAL and
@@ -23,8 +26,8 @@ import type { RedisConnection } from '@zenrelay/runtime';
  * pipeline, and so does every later one.
  */
 
-/** Batches smaller than this go as plain commands (the one-event path stays as it is). */
-export const SCRIPT_BATCH_MIN = 8;
+/** Batches smaller than this go as plain commands (a single event). */
+export const SCRIPT_BATCH_MIN = 2;
 
 /** What one item of a batch came to: null when Redis took it, else why not. */
 export type ItemResult = [Error | null, unknown];

@@ -114,11 +114,9 @@ export class InStreamWriter {
       batch.length,
       () => ({ keys: [stream], args: [maxLen, IN_STREAM_FIELD, ...batch] }),
       async () => {
-        // A pair (an IRC line's privmsg and directed_privmsg: a command while things are quiet) is one
-        // transaction, so a consumer blocked on the stream gets the command in the same reply as the privmsg
-        // instead of reading again. A few entries go as a plain pipeline: Redis hands each to the next blocked
-        // reader as it is added, so they spread over a service's replicas. A burst is one script call: the
-        // readers blocked then get its entries in reads of up to their COUNT each.
+        // Where Redis refuses scripts: a pair (an IRC line's privmsg and directed_privmsg: a command while
+        // things are quiet) is one transaction, so a consumer blocked on the stream gets the command in the
+        // same reply as the privmsg instead of reading again; more entries go as a plain pipeline.
         const pipeline = batch.length === MULTI_BATCH ? conn.multi() : conn.pipeline();
         for (const payload of batch) pipeline.xadd(stream, 'MAXLEN', '~', maxLen, '*', IN_STREAM_FIELD, payload);
         try {

@@ -113,19 +113,43 @@ it('a burst goes as script calls, not one command per event, and arrives whole a
   }
 });
 
-it('a few events keep their plain commands (the one-command path is unchanged)', async () => {
+it('a single event keeps its plain commands; a pair (a command) is one call each, with no MULTI', async () => {
   const w = await writers(redis.url, 'few');
   try {
-    const commands = await watchCommands();
-    const texts = burst('f', SCRIPT_BATCH_MIN - 1);
-    w.send(texts);
-    await waitUntil(async () => w.heard.length >= texts.length && (await w.streamed()).length >= texts.length, 10000, 'the events');
+    expect(SCRIPT_BATCH_MIN).toBe(2);
+    let commands = await watchCommands();
+    w.send(['single']);
+    await waitUntil(async () => w.heard.length >= 1 && (await w.streamed()).length >= 1, 10000, 'the event');
     commands.stop();
-    expect(w.heard).toEqual(texts);
-    expect(commands.calls('publish')).toBe(texts.length);
-    expect(commands.calls('xadd')).toBe(texts.length);
-    expect(commands.calls('evalsha')).toBe(0);
+    expect(commands.calls('publish')).toBe(1);
+    expect(commands.calls('xadd')).toBe(1);
+    expect(commands.calls('evalsha') + commands.calls('eval')).toBe(0);
+
+    commands = await watchCommands();
+    w.send(['privmsg', 'directed']);
+    await waitUntil(async () => w.heard.length >= 3 && (await w.streamed()).length >= 3, 10000, 'the pair');
+    commands.stop();
+    expect(w.heard).toEqual(['single', 'privmsg', 'directed']);
+    expect(await w.streamed()).toEqual(['single', 'privmsg', 'directed']);
+    expect(commands.calls('publish') + commands.calls('xadd') + commands.calls('multi')).toBe(0);
+    expect(commands.calls('evalsha') + commands.calls('eval')).toBe(2);
   } finally {
+    await w.stop();
+  }
+});
+
+it('a reader blocked on the stream gets both entries of a pair in one read', async () => {
+  const w = await writers(redis.url, 'pair');
+  const reader = new Redis(redis.url);
+  try {
+    await admin.xgroup('CREATE', w.names.inStream, 'g', '$', 'MKSTREAM');
+    const read = reader.xreadgroup('GROUP', 'g', 'c', 'COUNT', 50, 'BLOCK', 5000, 'STREAMS', w.names.inStream, '>') as Promise<Array<[string, Array<[string, string[]]>]> | null>;
+    await waitUntil(async () => (await admin.client('LIST')).includes('cmd=xreadgroup'), 5000, 'the reader to block');
+    w.send(['privmsg', 'directed']);
+    const reply = await read;
+    expect(reply?.[0]?.[1].map(([, fields]) => (JSON.parse(fields[1] ?? '{}') as { id: string }).id)).toEqual(['privmsg', 'directed']);
+  } finally {
+    reader.disconnect();
     await w.stop();
   }
 });

@@ -36,7 +36,7 @@ export async function roundTrip(ctx: BenchContext): Promise<void> {
     children.push(plainBot);
     const plain = spawnNodeChild('plain ioredis service', baselineScript('plainService'), [PLAIN.namespace], { env: { REDIS_URL: ctx.redis.url } });
     children.push(plain);
-    const bare = spawnNodeChild('bare bot', baselineScript('bareBot'), [ctx.irc.host, String(ctx.irc.port), BARE.nick, BARE.channel], { env: {} });
+    const bare = spawnNodeChild('bare bot', baselineScript('bareBot'), [ctx.irc.host, String(ctx.irc.port), BARE.nick, BARE.channel], { env: {}, nodeFlags: ctx.nodeFlags('roundtrip-bare') });
     children.push(bare);
     const echo = spawnNodeChild('redis echo', baselineScript('redisEcho'), [], { env: { REDIS_URL: ctx.redis.url } });
     children.push(echo);
