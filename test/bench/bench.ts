@@ -21,6 +21,8 @@
  * of the zen processes into bench-results/profiles, summarised at the end);
  * --heap-profile (what each zen process allocates, by function: lib/allocationProfiler);
  * --soak (the long soak alone: 10 minutes, BENCH_SOAK_SECONDS to change).
+ * BENCH_REQUIRE=<file.js> preloads a module into every profiled process
+ * (node --require), e.g. a tracer that timestamps socket reads and writes.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
