@@ -144,7 +144,7 @@ it('a reader blocked on the stream gets both entries of a pair in one read', asy
   try {
     await admin.xgroup('CREATE', w.names.inStream, 'g', '$', 'MKSTREAM');
     const read = reader.xreadgroup('GROUP', 'g', 'c', 'COUNT', 50, 'BLOCK', 5000, 'STREAMS', w.names.inStream, '>') as Promise<Array<[string, Array<[string, string[]]>]> | null>;
-    await waitUntil(async () => (await admin.client('LIST')).includes('cmd=xreadgroup'), 5000, 'the reader to block');
+    await waitUntil(async () => String(await admin.client('LIST')).includes('cmd=xreadgroup'), 5000, 'the reader to block');
     w.send(['privmsg', 'directed']);
     const reply = await read;
     expect(reply?.[0]?.[1].map(([, fields]) => (JSON.parse(fields[1] ?? '{}') as { id: string }).id)).toEqual(['privmsg', 'directed']);
