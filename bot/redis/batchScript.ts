@@ -4,8 +4,9 @@ import type { RedisConnection } from '@zenrelay/runtime';
 
 /**
  * A burst of `in` events (a flood on IRC: hundreds of lines in one socket
- * read) sent as one Lua script call per batch instead of one PUBLISH or XADD
- * per event. Each Redis command costs the bot an ioredis command object, its
+ * read) published as one Lua script call per batch instead of one PUBLISH
+ * per event, and a command's pair of `in` stream entries appended as one
+ * call instead of a MULTI of two XADDs. Each Redis command costs the bot an ioredis command object, its
  * promise, its encoding and its reply (most of what the bot allocates, and so
  * of its garbage collection, during a flood), and costs Redis a command
  * parsed and a reply written; a script call carries the whole batch as its
@@ -14,11 +15,14 @@ import type { RedisConnection } from '@zenrelay/runtime';
  * of the wrong type) fails alone, exactly as in a pipeline, and the reply
  * names the items that failed.
  *
- * A single event keeps its plain command. Two or more (a command: the line's
- * `privmsg` and `directed_privmsg`; a burst) are one call: a script runs as a
- * whole, like the MULTI the pair used to be, so a service blocked on the
- * stream gets both entries in one reply, and one command is less work for
- * the bot and for Redis than a transaction of four. On a Redis Cluster the bot's
+ * A single event keeps its plain command. On pub/sub two or more (a
+ * command: the line's `privmsg` and `directed_privmsg`; a burst) are one
+ * call. On the `in` stream only a pair is: a script runs as a whole, like the
+ * MULTI the pair used to be (a service blocked on the stream gets both
+ * entries in one reply), while a burst stays one XADD per entry, because
+ * Redis serves a blocked reader after each command: entry by entry, a burst
+ * spreads over a service's replicas, where a script's entries would all go
+ * to the first replica waiting (up to its COUNT). On a Redis Cluster the bot's
  * pub/sub is pinned to one node by its pipelines (clients/runtime/clusterPubsub),
  * which a key-less script would bypass, so a Cluster keeps the pipelines too.
  * Where the server refuses the script call itself (an ACL without EVAL and
@@ -80,13 +84,17 @@ export class BatchScript {
   /** Set once the server refused the call itself: every later batch is a pipeline. */
   refused: string | undefined;
 
-  constructor(private readonly lua: string) {
+  /** `sizes`: which batch sizes go as one call (default: SCRIPT_BATCH_MIN and more). */
+  constructor(
+    private readonly lua: string,
+    private readonly sizes: (size: number) => boolean = (size) => size >= SCRIPT_BATCH_MIN,
+  ) {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
   /** Whether `conn` should get a batch of `size` items as one call of this script. */
   usable(conn: RedisConnection, size: number): conn is Redis {
-    return size >= SCRIPT_BATCH_MIN && this.refused === undefined && !(conn instanceof Cluster);
+    return this.sizes(size) && this.refused === undefined && !(conn instanceof Cluster);
   }
 
   /**

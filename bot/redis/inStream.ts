@@ -37,8 +37,8 @@ export class InStreamWriter {
   private readonly buffer: BoundedBuffer<string>;
   private pumping = false;
   private stopped = false;
-  /** A burst's XADDs as one script call (see batchScript.ts). */
-  private readonly xaddMany = new BatchScript(XADD_MANY);
+  /** A pair of entries (a command) as one script call; a burst stays one XADD per entry (see batchScript.ts). */
+  private readonly xaddMany = new BatchScript(XADD_MANY, (size) => size === MULTI_BATCH);
   /** Entries dropped because the buffer was full or the append failed for good. */
   dropped = 0;
 
@@ -106,7 +106,7 @@ export class InStreamWriter {
     if (this.ownsConnection) await this.conn.quit().catch(() => this.conn?.disconnect());
   }
 
-  /** XADDs `batch` (one script call for a burst, else a pipeline or a pair's MULTI): one result per entry, or null when the connection went away. */
+  /** XADDs `batch` (a pair as one script call, else a pipeline; a pair's MULTI where scripts are refused): one result per entry, or null when the connection went away. */
   private appendBatch(conn: RedisConnection, batch: readonly string[]): Promise<ItemResult[] | null> {
     const { stream, maxLen } = this.options;
     return this.xaddMany.send(
@@ -114,9 +114,10 @@ export class InStreamWriter {
       batch.length,
       () => ({ keys: [stream], args: [maxLen, IN_STREAM_FIELD, ...batch] }),
       async () => {
-        // Where Redis refuses scripts: a pair (an IRC line's privmsg and directed_privmsg: a command while
-        // things are quiet) is one transaction, so a consumer blocked on the stream gets the command in the
-        // same reply as the privmsg instead of reading again; more entries go as a plain pipeline.
+        // A pair (an IRC line's privmsg and directed_privmsg: a command while things are quiet) is one
+        // transaction where Redis refuses scripts, so a consumer blocked on the stream gets the command in the
+        // same reply as the privmsg instead of reading again. More entries go as a plain pipeline: Redis hands
+        // each entry to the next blocked reader as it is added, so a burst spreads over a service's replicas.
         const pipeline = batch.length === MULTI_BATCH ? conn.multi() : conn.pipeline();
         for (const payload of batch) pipeline.xadd(stream, 'MAXLEN', '~', maxLen, '*', IN_STREAM_FIELD, payload);
         try {

@@ -1,16 +1,18 @@
 /**
- * A burst of `in` events on a real Redis goes as one script call per batch
- * (bot/redis/batchScript.ts) instead of one PUBLISH and one XADD per event:
- * every event still arrives, in order, on pub/sub and in the `in` stream;
- * one refused item fails alone; a server that refuses scripts (an ACL
- * without EVAL) or has forgotten them (SCRIPT FLUSH) still gets everything.
+ * A burst of `in` events on a real Redis is published as one script call per
+ * batch (bot/redis/batchScript.ts) instead of one PUBLISH per event, and a
+ * command's pair of stream entries is one call instead of a MULTI; a burst
+ * still goes into the stream entry by entry, so it spreads over the readers
+ * waiting on it. Every event arrives, in order, on pub/sub and in the stream;
+ * one refused item fails alone; a server that refuses scripts (an ACL without
+ * EVAL) or has forgotten them (SCRIPT FLUSH) still gets everything.
  */
 import { Redis } from 'ioredis';
 import { busNames, envelope, type InboundEvent } from '@zenrelay/protocol';
 import type { Logger } from '@zenrelay/runtime';
 import { RedisBus } from '../../bot/redis/redisBus';
 import { InStreamWriter, IN_STREAM_FIELD } from '../../bot/redis/inStream';
-import { SCRIPT_BATCH_MIN } from '../../bot/redis/batchScript';
+import { PUBLISH_MANY, SCRIPT_BATCH_MIN, XADD_MANY } from '../../bot/redis/batchScript';
 import { BotMetrics } from '../../bot/metrics';
 import { startRedis, waitUntil, type RedisServer } from '../harness';
 
@@ -92,7 +94,7 @@ async function watchCommands(): Promise<{ calls(command: string): number; stop()
   return { calls: (command) => seen.get(command) ?? 0, stop: () => monitor.disconnect() };
 }
 
-it('a burst goes as script calls, not one command per event, and arrives whole and in order on pub/sub and the stream', async () => {
+it('a burst is published by script calls, not one PUBLISH per event, and arrives whole and in order on pub/sub and the stream', async () => {
   const w = await writers(redis.url, 'burst');
   try {
     const commands = await watchCommands();
@@ -102,11 +104,11 @@ it('a burst goes as script calls, not one command per event, and arrives whole a
     commands.stop();
     expect(w.heard).toEqual(texts);
     expect(await w.streamed()).toEqual(texts);
-    // 1,200 events in batches of at most 500 (pub/sub) and 200 (stream): a handful of calls.
+    // 1,200 events published in batches of at most 500: a handful of calls; the stream gets an XADD each.
     expect(commands.calls('publish')).toBe(0);
-    expect(commands.calls('xadd')).toBe(0);
-    expect(commands.calls('evalsha') + commands.calls('eval')).toBeGreaterThanOrEqual(2);
+    expect(commands.calls('evalsha') + commands.calls('eval')).toBeGreaterThanOrEqual(3);
     expect(commands.calls('evalsha') + commands.calls('eval')).toBeLessThan(20);
+    expect(commands.calls('xadd')).toBe(texts.length);
     expect(w.warnings).toEqual([]);
   } finally {
     await w.stop();
@@ -125,6 +127,8 @@ it('a single event keeps its plain commands; a pair (a command) is one call each
     expect(commands.calls('xadd')).toBe(1);
     expect(commands.calls('evalsha') + commands.calls('eval')).toBe(0);
 
+    // Loaded beforehand, so no EVALSHA is answered NOSCRIPT (then sent again as EVAL).
+    for (const lua of [PUBLISH_MANY, XADD_MANY]) await admin.script('LOAD', lua);
     commands = await watchCommands();
     w.send(['privmsg', 'directed']);
     await waitUntil(async () => w.heard.length >= 3 && (await w.streamed()).length >= 3, 10000, 'the pair');
@@ -132,7 +136,8 @@ it('a single event keeps its plain commands; a pair (a command) is one call each
     expect(w.heard).toEqual(['single', 'privmsg', 'directed']);
     expect(await w.streamed()).toEqual(['single', 'privmsg', 'directed']);
     expect(commands.calls('publish') + commands.calls('xadd') + commands.calls('multi')).toBe(0);
-    expect(commands.calls('evalsha') + commands.calls('eval')).toBe(2);
+    expect(commands.calls('evalsha')).toBe(2);
+    expect(commands.calls('eval')).toBe(0);
   } finally {
     await w.stop();
   }
@@ -154,7 +159,25 @@ it('a reader blocked on the stream gets both entries of a pair in one read', asy
   }
 });
 
-it('a stream key of the wrong type fails the stream items alone: pub/sub still gets the whole burst', async () => {
+it('a burst spreads over the readers blocked on the stream (each XADD serves the next one)', async () => {
+  const w = await writers(redis.url, 'spread');
+  const readers = [new Redis(redis.url), new Redis(redis.url)];
+  try {
+    await admin.xgroup('CREATE', w.names.inStream, 'g', '$', 'MKSTREAM');
+    const reads = readers.map(
+      (r, i) => r.xreadgroup('GROUP', 'g', `c${i}`, 'COUNT', 50, 'BLOCK', 5000, 'STREAMS', w.names.inStream, '>') as Promise<Array<[string, unknown[]]> | null>,
+    );
+    await waitUntil(async () => (String(await admin.client('LIST')).match(/cmd=xreadgroup/g) ?? []).length >= 2, 5000, 'both readers to block');
+    w.send(burst('s', 10));
+    const got = (await Promise.all(reads)).map((reply) => reply?.[0]?.[1].length ?? 0);
+    expect(got.every((n) => n >= 1)).toBe(true);
+  } finally {
+    for (const r of readers) r.disconnect();
+    await w.stop();
+  }
+});
+
+it('a stream key of the wrong type fails the stream items alone, in a burst and in a pair: pub/sub still gets everything', async () => {
   const w = await writers(redis.url, 'wrongtype');
   try {
     await admin.set(w.names.inStream, 'not a stream');
@@ -164,6 +187,11 @@ it('a stream key of the wrong type fails the stream items alone: pub/sub still g
     expect(w.heard).toEqual(texts);
     expect(w.stream.dropped).toBe(texts.length);
     expect(w.warnings.some((m) => m.includes('could not append to the in stream'))).toBe(true);
+    // A pair is one script call: each of its XADDs fails alone inside it.
+    w.send(['pair1', 'pair2']);
+    await waitUntil(() => w.heard.length >= texts.length + 2 && w.stream.dropped >= texts.length + 2, 10000, 'the pair published and its entries counted as dropped');
+    expect(w.heard.slice(-2)).toEqual(['pair1', 'pair2']);
+    expect(w.stream.dropped).toBe(texts.length + 2);
   } finally {
     await w.stop();
     await admin.del(w.names.inStream);
@@ -190,14 +218,17 @@ it('an ACL user without EVAL/EVALSHA: a warning says what to grant, and the burs
   const url = redis.url.replace('redis://', 'redis://noscripts:pw@');
   const w = await writers(url, 'acl');
   try {
+    // A pair: both writers try their script, are refused, and send it command by command.
+    w.send(['p1', 'p2']);
+    await waitUntil(async () => w.heard.length >= 2 && (await w.streamed()).length >= 2, 10000, 'the pair');
+    expect(w.warnings.filter((m) => m.includes('refused a script call'))).toHaveLength(2); // once per writer
     const texts = burst('a', 400);
     w.send(texts);
-    await waitUntil(async () => w.heard.length >= texts.length && (await w.streamed()).length >= texts.length, 20000, 'the whole burst');
-    expect(w.heard).toEqual(texts);
-    expect(await w.streamed()).toEqual(texts);
-    expect(w.warnings.filter((m) => m.includes('refused a script call'))).toHaveLength(2); // once per writer
-    w.send(burst('again', 100));
-    await waitUntil(() => w.heard.length >= texts.length + 100, 10000, 'the next burst');
+    await waitUntil(async () => w.heard.length >= texts.length + 2 && (await w.streamed()).length >= texts.length + 2, 20000, 'the whole burst');
+    expect(w.heard).toEqual(['p1', 'p2', ...texts]);
+    expect(await w.streamed()).toEqual(['p1', 'p2', ...texts]);
+    w.send(['q1', 'q2']);
+    await waitUntil(() => w.heard.length >= texts.length + 4, 10000, 'the next pair');
     expect(w.warnings.filter((m) => m.includes('refused a script call'))).toHaveLength(2);
   } finally {
     await w.stop();
