@@ -17,12 +17,13 @@ import type { RedisConnection } from '@zenrelay/runtime';
  *
  * A single event keeps its plain command. On pub/sub two or more (a
  * command: the line's `privmsg` and `directed_privmsg`; a burst) are one
- * call. On the `in` stream only a pair is: a script runs as a whole, like the
- * MULTI the pair used to be (a service blocked on the stream gets both
- * entries in one reply), while a burst stays one XADD per entry, because
- * Redis serves a blocked reader after each command: entry by entry, a burst
- * spreads over a service's replicas, where a script's entries would all go
- * to the first replica waiting (up to its COUNT). On a Redis Cluster the bot's
+ * call. On the `in` stream a pair is one call (a script runs as a whole, like
+ * the MULTI the pair used to be: a service blocked on the stream gets both
+ * entries in one reply); a burst's first entries stay XADDs of their own and
+ * only the rest is one call, because Redis serves a blocked reader after each
+ * command: entry by entry, a burst spreads over a service's replicas, where
+ * a script's entries would all go to the first replica waiting (up to its
+ * COUNT; bot/redis/inStream.ts, SPREAD_ENTRIES). On a Redis Cluster the bot's
  * pub/sub is pinned to one node by its pipelines (clients/runtime/clusterPubsub),
  * which a key-less script would bypass, so a Cluster keeps the pipelines too.
  * Where the server refuses the script call itself (an ACL without EVAL and

@@ -30,6 +30,12 @@ export const IN_STREAM_FIELD = 'event';
 const BATCH = 200;
 /** The batch size appended as one MULTI (see pump()). */
 const MULTI_BATCH = 2;
+/**
+ * The entries of a burst appended one XADD each before the rest go as one
+ * script call: up to this many replicas blocked on the stream get one each
+ * at once (see appendBatch).
+ */
+export const SPREAD_ENTRIES = 8;
 
 export class InStreamWriter {
   private readonly conn: RedisConnection | undefined;
@@ -37,8 +43,8 @@ export class InStreamWriter {
   private readonly buffer: BoundedBuffer<string>;
   private pumping = false;
   private stopped = false;
-  /** A pair of entries (a command) as one script call; a burst stays one XADD per entry (see batchScript.ts). */
-  private readonly xaddMany = new BatchScript(XADD_MANY, (size) => size === MULTI_BATCH);
+  /** A pair of entries (a command), and a burst past its first SPREAD_ENTRIES, as one script call (see appendBatch). */
+  private readonly xaddMany = new BatchScript(XADD_MANY, () => true);
   /** Entries dropped because the buffer was full or the append failed for good. */
   dropped = 0;
 
@@ -106,30 +112,50 @@ export class InStreamWriter {
     if (this.ownsConnection) await this.conn.quit().catch(() => this.conn?.disconnect());
   }
 
-  /** XADDs `batch` (a pair as one script call, else a pipeline; a pair's MULTI where scripts are refused): one result per entry, or null when the connection went away. */
-  private appendBatch(conn: RedisConnection, batch: readonly string[]): Promise<ItemResult[] | null> {
+  /**
+   * XADDs `batch`: one result per entry, or null when the connection went
+   * away. A pair is one script call (a pair's MULTI where scripts are
+   * refused). A burst's first SPREAD_ENTRIES entries are XADDs of their own,
+   * the rest one script call, in the same socket write: Redis serves a
+   * blocked reader after each command, so the first entries go one to each
+   * replica waiting, as a pipeline of XADDs did, and the others wait for the
+   * next reads, as they did.
+   */
+  private async appendBatch(conn: RedisConnection, batch: readonly string[]): Promise<ItemResult[] | null> {
+    if (batch.length <= SPREAD_ENTRIES) return this.appendByScript(conn, batch, batch.length === MULTI_BATCH);
+    const [head, rest] = await Promise.all([this.appendByPipeline(conn, batch.slice(0, SPREAD_ENTRIES)), this.appendByScript(conn, batch.slice(SPREAD_ENTRIES), true)]);
+    return head === null || rest === null ? null : head.concat(rest);
+  }
+
+  /** `batch` as one script call where `script` and the server allow, else as a pipeline. */
+  private appendByScript(conn: RedisConnection, batch: readonly string[], script: boolean): Promise<ItemResult[] | null> {
+    if (!script) return this.appendByPipeline(conn, batch);
     const { stream, maxLen } = this.options;
     return this.xaddMany.send(
       conn,
       batch.length,
       () => ({ keys: [stream], args: [maxLen, IN_STREAM_FIELD, ...batch] }),
-      async () => {
-        // A pair (an IRC line's privmsg and directed_privmsg: a command while things are quiet) is one
-        // transaction where Redis refuses scripts, so a consumer blocked on the stream gets the command in the
-        // same reply as the privmsg instead of reading again. More entries go as a plain pipeline: Redis hands
-        // each entry to the next blocked reader as it is added, so a burst spreads over a service's replicas.
-        const pipeline = batch.length === MULTI_BATCH ? conn.multi() : conn.pipeline();
-        for (const payload of batch) pipeline.xadd(stream, 'MAXLEN', '~', maxLen, '*', IN_STREAM_FIELD, payload);
-        try {
-          return await pipeline.exec();
-        } catch (err) {
-          // Redis refused the whole transaction (EXECABORT, e.g. an ACL without XADD): as permanent as a command error.
-          if (!isReplyError(err)) return null;
-          return batch.map((): ItemResult => [err as Error, null]);
-        }
-      },
+      () => this.appendByPipeline(conn, batch),
       (why) => this.log.warn({ err: why }, 'Redis refused a script call: appending to the in stream command by command (give the bot\'s ACL user +evalsha +eval)'),
     );
+  }
+
+  /** `batch` as XADDs in a pipeline; a pair as one transaction. */
+  private async appendByPipeline(conn: RedisConnection, batch: readonly string[]): Promise<ItemResult[] | null> {
+    const { stream, maxLen } = this.options;
+    // A pair (an IRC line's privmsg and directed_privmsg: a command while things are quiet) is one
+    // transaction, so a consumer blocked on the stream gets the command in the same reply as the privmsg
+    // instead of reading again. More entries go as a plain pipeline: Redis hands each entry to the next
+    // blocked reader as it is added, so a burst spreads over a service's replicas.
+    const pipeline = batch.length === MULTI_BATCH ? conn.multi() : conn.pipeline();
+    for (const payload of batch) pipeline.xadd(stream, 'MAXLEN', '~', maxLen, '*', IN_STREAM_FIELD, payload);
+    try {
+      return await pipeline.exec();
+    } catch (err) {
+      // Redis refused the whole transaction (EXECABORT, e.g. an ACL without XADD): as permanent as a command error.
+      if (!isReplyError(err)) return null;
+      return batch.map((): ItemResult => [err as Error, null]);
+    }
   }
 
   private pump(): void {
